@@ -1,0 +1,319 @@
+package org.arbiter.core.engine;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.arbiter.core.adapter.DeviceAdapter;
+import org.arbiter.core.adapter.DeviceListing;
+import org.arbiter.core.adapter.DeviceReservation;
+import org.arbiter.core.adapter.Outcome;
+import org.arbiter.core.ledger.AccessPath;
+import org.arbiter.core.ledger.Admission;
+import org.arbiter.core.ledger.AdmissionRequest;
+import org.arbiter.core.ledger.Hold;
+import org.arbiter.core.ledger.HoldRequest;
+import org.arbiter.core.ledger.Ledger;
+import org.arbiter.core.ledger.SessionRelease;
+import org.arbiter.core.ledger.SessionView;
+import org.arbiter.core.policy.Decision;
+import org.arbiter.core.policy.FlowGrant;
+import org.arbiter.core.policy.PolicyEngine;
+import org.arbiter.core.policy.PolicyRequest;
+import org.arbiter.core.qos.Direction;
+import org.arbiter.core.qos.FlowKey;
+import org.arbiter.core.qos.FlowRequirement;
+import org.arbiter.core.qos.RequirementExtractor;
+import org.arbiter.core.session.ResultCode;
+import org.arbiter.core.session.RxRequest;
+import org.arbiter.core.session.SpecificAction;
+import org.arbiter.core.session.TerminationCause;
+
+/**
+ * The policy decision point: the use cases authorize, release, expire and reconcile.
+ *
+ * <p><b>Authorize</b> (ARCHITECTURE.md §2): extract the requirements, decide by policy, resolve the
+ * access paths of both parties, admit in the ledger (all holds or none), enforce on every device
+ * (fail closed: on any device failure, what was applied is removed and the holds released), then
+ * commit. The result starts as a failure and becomes success only at the end.
+ *
+ * <p><b>Stateless.</b> The engine keeps no session state; everything lives in the ledger, so any
+ * node can serve any request, including a release for a session another node created.
+ *
+ * <p><b>Threading.</b> Thread-safe; call from worker threads, never from I/O threads: admission
+ * and enforcement block on the database and the devices.
+ *
+ * <p><b>Errors.</b> No method throws for a policy, ledger or device failure: each becomes a result
+ * code (5012 for internal failures, 5068 for device failures).
+ */
+public final class PdpEngine {
+
+    private static final System.Logger LOG = System.getLogger(PdpEngine.class.getName());
+
+    private final PolicyEngine policy;
+    private final Ledger ledger;
+    private final Enforcer enforcer;
+    private final AfNotifier notifier;
+    private final EngineSettings settings;
+    private final Clock clock;
+
+    public PdpEngine(PolicyEngine policy, Ledger ledger, Enforcer enforcer, AfNotifier notifier,
+                     EngineSettings settings, Clock clock) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.enforcer = Objects.requireNonNull(enforcer, "enforcer");
+        this.notifier = Objects.requireNonNull(notifier, "notifier");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Authorizes an AAR (initial or update). Never throws. */
+    public AuthorizationResult authorize(RxRequest request) {
+        try {
+            return doAuthorize(request);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "authorization of session " + request.sessionId() + " failed internally", e);
+            return AuthorizationResult.failure(ResultCode.DIAMETER_UNABLE_TO_COMPLY,
+                    "internal error: " + e.getClass().getSimpleName(), List.of(), null);
+        }
+    }
+
+    private AuthorizationResult doAuthorize(RxRequest request) {
+        RequirementExtractor.Extraction ex = RequirementExtractor.extract(request);
+        if (!ex.ok()) {
+            return AuthorizationResult.failure(ResultCode.INVALID_SERVICE_INFORMATION, ex.error(), List.of(), null);
+        }
+        List<FlowRequirement> flows = ex.flows();
+        if (flows.isEmpty()) {
+            return AuthorizationResult.failure(ResultCode.INVALID_SERVICE_INFORMATION,
+                    "the request has no media component", flows, null);
+        }
+        Instant now = clock.instant();
+        Decision decision = policy.decide(new PolicyRequest(request, flows));
+        if (!decision.accepted()) {
+            ledger.recordRejection(request.sessionId(), request.originHost(), decision, now);
+            return AuthorizationResult.failure(decision.rejectCode(), decision.reason(), flows, decision);
+        }
+        String ue = request.framedIpAddress() != null ? request.framedIpAddress()
+                : flows.stream().map(FlowRequirement::ueAddress).filter(Objects::nonNull).findFirst().orElse(null);
+        Optional<AccessPath> uePath = ue == null ? Optional.empty() : ledger.resolve(ue);
+        if (uePath.isEmpty()) {
+            ledger.recordRejection(request.sessionId(), request.originHost(), decision, now);
+            return AuthorizationResult.failure(ResultCode.IP_CAN_SESSION_NOT_AVAILABLE,
+                    "no access network binding for subscriber address " + ue, flows, decision);
+        }
+        List<HoldRequest> holds = holdRequests(decision, flows, uePath.get());
+        Duration lifetime = request.authorizationLifetime() == null ? settings.defaultAuthorizationLifetime()
+                : min(request.authorizationLifetime(), settings.maxAuthorizationLifetime());
+        Set<String> before = activeIds(request.sessionId());
+        Admission admission = ledger.admit(new AdmissionRequest(request.sessionId(), request.originHost(),
+                request.subscriber(), request.afChargingIdentifier(), decision, holds, now,
+                now.plus(settings.reserveTimeout()), now.plus(lifetime)));
+        if (!admission.admitted()) {
+            ledger.recordRejection(request.sessionId(), request.originHost(), decision, now);
+            List<FlowGrant> acceptable = counterOffer(decision, admission, uePath.get().address());
+            String why = admission.shortfalls().stream()
+                    .map(s -> "flow " + s.flow() + " " + s.direction().label() + " needs " + s.requestedBps()
+                            + " bit/s, pool " + s.poolId() + " has " + s.availableBps())
+                    .reduce((a, b) -> a + "; " + b).orElse("insufficient capacity");
+            return new AuthorizationResult(ResultCode.REQUESTED_SERVICE_NOT_AUTHORIZED, why, flows, decision,
+                    List.of(), acceptable, false);
+        }
+        List<Hold> active = admission.holds();
+        Set<String> nowIds = new HashSet<>();
+        active.forEach(h -> nowIds.add(h.reservationId()));
+        if (decision.enforce()) {
+            Enforcer.Result applied = enforcer.install(active);
+            if (!applied.ok()) {
+                List<Outcome> cleanup = enforcer.remove(active);
+                ledger.release(request.sessionId(), TerminationCause.ENFORCEMENT_FAILED, clock.instant());
+                Outcome first = applied.failures().getFirst();
+                LOG.log(Level.WARNING, "session " + request.sessionId() + ": enforcement failed (" + first.status()
+                        + " " + first.detail() + "), " + cleanup.size() + " removals left to reconcile");
+                return new AuthorizationResult(ResultCode.TEMPORARY_NETWORK_FAILURE,
+                        "device refused the reservation: " + first.status() + " " + first.detail(), flows, decision,
+                        List.of(), List.of(), false);
+            }
+            // an update that shrank the session: take what it no longer holds off the devices
+            Set<String> gone = new LinkedHashSet<>(before);
+            gone.removeAll(nowIds);
+            if (!gone.isEmpty()) {
+                enforcer.removeIds(byDevice(request.sessionId(), gone));
+            }
+        }
+        ledger.commit(request.sessionId(), clock.instant());
+        List<Hold> committed = ledger.session(request.sessionId()).map(SessionView::holds).orElse(active)
+                .stream().filter(h -> h.state().active()).toList();
+        return new AuthorizationResult(ResultCode.DIAMETER_SUCCESS, decision.reason(), flows, decision, committed,
+                List.of(), true);
+    }
+
+    private Set<String> activeIds(String sessionId) {
+        Set<String> ids = new LinkedHashSet<>();
+        ledger.session(sessionId).ifPresent(v -> v.holds().stream().filter(h -> h.state().active())
+                .forEach(h -> ids.add(h.reservationId())));
+        return ids;
+    }
+
+    private Map<String, List<String>> byDevice(String sessionId, Set<String> ids) {
+        Map<String, List<String>> out = new HashMap<>();
+        ledger.session(sessionId).ifPresent(v -> v.holds().stream()
+                .filter(h -> ids.contains(h.reservationId()) && h.deviceId() != null)
+                .forEach(h -> out.computeIfAbsent(h.deviceId(), d -> new ArrayList<>()).add(h.reservationId())));
+        return out;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Holds on the UE's path and, when this domain serves it, on the peer's path (directions flipped). */
+    private List<HoldRequest> holdRequests(Decision decision, List<FlowRequirement> flows, AccessPath uePath) {
+        Map<FlowKey, FlowRequirement> byKey = new HashMap<>();
+        flows.forEach(f -> byKey.put(f.key(), f));
+        Map<String, Optional<AccessPath>> peerPaths = new HashMap<>();
+        List<HoldRequest> out = new ArrayList<>();
+        for (FlowGrant g : decision.grants()) {
+            for (Direction d : Direction.values()) {
+                if (g.bps(d) > 0) {
+                    out.add(new HoldRequest(g.key(), d, uePath, g.bps(d), g.dscp(), g.maxLatencyMs()));
+                }
+            }
+            FlowRequirement f = byKey.get(g.key());
+            String peer = f == null ? null : f.peerAddress();
+            if (peer == null || peer.equals(uePath.address())) {
+                continue;
+            }
+            Optional<AccessPath> pp = peerPaths.computeIfAbsent(peer, ledger::resolve);
+            if (pp.isPresent()) {
+                for (Direction d : Direction.values()) {
+                    long bps = g.bps(d.opposite());
+                    if (bps > 0) {
+                        out.add(new HoldRequest(g.key(), d, pp.get(), bps, g.dscp(), g.maxLatencyMs()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What the paths could still carry, per flow: the Acceptable-Service-Info of a 5063. */
+    private static List<FlowGrant> counterOffer(Decision decision, Admission admission, String ueAddress) {
+        List<FlowGrant> out = new ArrayList<>();
+        for (FlowGrant g : decision.grants()) {
+            long ul = g.uplinkBps();
+            long dl = g.downlinkBps();
+            for (Admission.Shortfall s : admission.shortfalls()) {
+                if (!s.flow().equals(g.key())) {
+                    continue;
+                }
+                Direction asUe = s.partyAddress().equals(ueAddress) ? s.direction() : s.direction().opposite();
+                if (asUe == Direction.UPLINK) {
+                    ul = Math.min(ul, s.availableBps());
+                } else {
+                    dl = Math.min(dl, s.availableBps());
+                }
+            }
+            if ((g.uplinkBps() > 0 && ul <= 0) || (g.downlinkBps() > 0 && dl <= 0)) {
+                return List.of();
+            }
+            out.add(g.withBandwidth(ul, dl));
+        }
+        return out;
+    }
+
+    /** Ends a session (STR). Unknown or already ended sessions give DIAMETER_UNKNOWN_SESSION_ID. */
+    public ReleaseResult release(String sessionId, TerminationCause cause) {
+        Optional<SessionRelease> rel = ledger.release(sessionId, cause, clock.instant());
+        if (rel.isEmpty()) {
+            return new ReleaseResult(ResultCode.DIAMETER_UNKNOWN_SESSION_ID, null, List.of());
+        }
+        List<Outcome> failures = enforcer.remove(rel.get().holds());
+        if (!failures.isEmpty()) {
+            LOG.log(Level.WARNING, "session " + sessionId + ": " + failures.size()
+                    + " device removals failed; reconcile will retry");
+        }
+        return new ReleaseResult(ResultCode.DIAMETER_SUCCESS, rel.get(), failures);
+    }
+
+    /**
+     * Expires stale holds: RESERVED past the reserve timer, COMMITTED past the authorization
+     * lifetime. Removes them from the devices and asks the AF to end sessions whose authorization
+     * ran out.
+     *
+     * @return the sessions ended
+     */
+    public List<SessionRelease> expire(int limit) {
+        List<SessionRelease> ended = ledger.expire(clock.instant(), limit);
+        for (SessionRelease r : ended) {
+            enforcer.remove(r.holds());
+            if (r.record().cause() == TerminationCause.DIAMETER_AUTH_EXPIRED) {
+                notifier.abort(r.sessionId(), r.originHost(), "authorization lifetime expired");
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * Compares one device with the ledger: re-applies what it lacks, removes what the ledger does
+     * not hold. A reservation that cannot be re-applied means the bearer is lost: the AF is told
+     * (LOSS_OF_BEARER) and the session aborted.
+     */
+    public ReconcileReport reconcile(String deviceId) {
+        DeviceAdapter adapter = enforcer.devices().get(deviceId);
+        if (adapter == null) {
+            return new ReconcileReport(deviceId, false, List.of(), List.of(), List.of(), "no such device");
+        }
+        List<Hold> expected = ledger.activeHoldsOn(deviceId);
+        DeviceListing listing = adapter.list(Duration.ofSeconds(10));
+        if (!listing.complete()) {
+            return new ReconcileReport(deviceId, false, List.of(), List.of(), List.of(),
+                    listing.status() + " " + listing.detail());
+        }
+        Set<String> present = new HashSet<>();
+        listing.reservations().forEach(r -> present.add(r.id()));
+        Set<String> wanted = new HashSet<>();
+        List<Hold> missing = new ArrayList<>();
+        for (Hold h : expected) {
+            wanted.add(h.reservationId());
+            if (!present.contains(h.reservationId())) {
+                missing.add(h);
+            }
+        }
+        List<String> orphans = listing.reservations().stream().map(DeviceReservation::id)
+                .filter(id -> !wanted.contains(id)).toList();
+        if (!orphans.isEmpty()) {
+            enforcer.removeIds(Map.of(deviceId, orphans));
+        }
+        List<String> reapplied = new ArrayList<>();
+        List<String> lost = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            Enforcer.Result r = enforcer.install(missing);
+            r.applied().forEach(x -> reapplied.add(x.id()));
+            Set<String> failedIds = new HashSet<>();
+            r.failures().forEach(o -> failedIds.add(o.reservationId()));
+            Set<String> abortedSessions = new HashSet<>();
+            for (Hold h : missing) {
+                if (failedIds.contains(h.reservationId())) {
+                    lost.add(h.reservationId());
+                    if (abortedSessions.add(h.sessionId())) {
+                        ledger.session(h.sessionId()).ifPresent(v -> {
+                            notifier.notify(v.sessionId(), v.originHost(), SpecificAction.INDICATION_OF_LOSS_OF_BEARER);
+                            notifier.abort(v.sessionId(), v.originHost(), "device " + deviceId + " lost the reservation");
+                        });
+                    }
+                }
+            }
+        }
+        return new ReconcileReport(deviceId, true, reapplied, orphans, lost, "");
+    }
+}

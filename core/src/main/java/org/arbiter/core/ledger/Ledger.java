@@ -1,0 +1,71 @@
+package org.arbiter.core.ledger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.arbiter.core.session.TerminationCause;
+
+/**
+ * Port: the reservation ledger, the source of truth for what is reserved where.
+ *
+ * <p><b>Contract.</b>
+ * <ul>
+ *   <li>{@link #admit} checks every pool on every path and writes all holds of the session, or
+ *       none. No pool's active holds ever exceed its admissible capacity, whatever the
+ *       concurrency, including several ledger instances on one database. Admission is idempotent
+ *       on (Session-Id, flow, direction, party): repeating a request changes nothing; a request
+ *       with different bandwidths adjusts the holds atomically.</li>
+ *   <li>A method returns only after its transaction is durable.</li>
+ *   <li>{@link #release} writes the CDR in the transaction that ends the session. Releasing twice
+ *       returns empty the second time (idempotent).</li>
+ *   <li>{@link #expire} moves RESERVED holds past their timer, and COMMITTED holds past their
+ *       authorization, to EXPIRED, ending their sessions with a CDR.</li>
+ * </ul>
+ *
+ * <p><b>Threading.</b> Implementations are thread-safe and called from many worker threads.
+ *
+ * <p><b>Errors.</b> Storage failures surface as {@link LedgerException}; the PDP then fails closed.
+ */
+public interface Ledger extends AutoCloseable {
+
+    /** The access path of a subscriber address, or empty when no attachment covers it. */
+    Optional<AccessPath> resolve(String address);
+
+    /** Admits a request: all holds or none. */
+    Admission admit(AdmissionRequest request);
+
+    /** Moves the session's RESERVED holds to COMMITTED; false when the session has none. */
+    boolean commit(String sessionId, Instant now);
+
+    /** Ends a session: holds to RELEASED, CDR written. Empty when the session is unknown or ended. */
+    Optional<SessionRelease> release(String sessionId, TerminationCause cause, Instant now);
+
+    /** Expires stale holds (at most {@code limit} sessions) and returns the sessions ended. */
+    List<SessionRelease> expire(Instant now, int limit);
+
+    /** One session with its holds, or empty. */
+    Optional<SessionView> session(String sessionId);
+
+    /** Capacity, use and headroom of every pool. */
+    List<PoolUsage> pools();
+
+    /** Active holds whose pool is enforced by the device, for reconcile. */
+    List<Hold> activeHoldsOn(String deviceId);
+
+    /** Records a decision that admitted nothing (a reject), for the audit trail. */
+    void recordRejection(String sessionId, String originHost, org.arbiter.core.policy.Decision decision, Instant now);
+
+    @Override
+    void close();
+
+    /** A storage failure. The message carries state; the cause is chained. */
+    final class LedgerException extends RuntimeException {
+        public LedgerException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        public LedgerException(String message) {
+            super(message);
+        }
+    }
+}
