@@ -1,0 +1,27 @@
+package org.arbiter.server;
+
+import org.arbiter.server.adapters.AdaptersCommand;
+import org.arbiter.server.demo.DemoCommand;
+import picocli.CommandLine.Command;
+
+/** The root command: {@code arbiter <subcommand>}. */
+@Command(name = "arbiter",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Arbiter: a QoS policy server (Diameter Rx, admission control, device enforcement).",
+        subcommands = {
+            DemoCommand.class,
+            ServeCommand.class,
+            VersionCommand.class,
+            AdaptersCommand.class,
+        })
+final class ArbiterCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
