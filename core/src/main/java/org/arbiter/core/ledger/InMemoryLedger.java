@@ -37,6 +37,7 @@ public final class InMemoryLedger implements Ledger {
         final String chargingId;
         final Instant createdAt;
         Instant committedAt;
+        Instant authorizedUntil;
         Decision decision;
         List<Hold> holds = new ArrayList<>();
 
@@ -124,6 +125,7 @@ public final class InMemoryLedger implements Ledger {
         }
         Session s = existing != null && existing.active() ? existing : new Session(r);
         s.decision = r.decision();
+        s.authorizedUntil = r.authorizedUntil();
         List<Hold> next = new ArrayList<>();
         for (Hold h : s.holds) {
             if (!h.state().active()) {
@@ -175,7 +177,7 @@ public final class InMemoryLedger implements Ledger {
         if (s == null || s.holds.stream().noneMatch(h -> h.state() == HoldState.RESERVED)) {
             return false;
         }
-        s.holds.replaceAll(h -> h.state() == HoldState.RESERVED ? withState(h, HoldState.COMMITTED, h.expiresAt()) : h);
+        s.holds.replaceAll(h -> h.state() == HoldState.RESERVED ? withState(h, HoldState.COMMITTED, s.authorizedUntil) : h);
         if (s.committedAt == null) {
             s.committedAt = now;
         }

@@ -34,7 +34,11 @@ public interface Ledger extends AutoCloseable {
     /** Admits a request: all holds or none. */
     Admission admit(AdmissionRequest request);
 
-    /** Moves the session's RESERVED holds to COMMITTED; false when the session has none. */
+    /**
+     * Moves the session's RESERVED holds to COMMITTED, their expiry becoming the
+     * {@link AdmissionRequest#authorizedUntil()} of the admission that wrote them; false when the
+     * session has no RESERVED hold.
+     */
     boolean commit(String sessionId, Instant now);
 
     /** Ends a session: holds to RELEASED, CDR written. Empty when the session is unknown or ended. */
