@@ -122,6 +122,15 @@ public final class ConfigLoader {
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException(null, "ledger.url", "invalid value '" + url + "'; expected a jdbc:h2: or jdbc:postgresql: URL");
         }
+        if (url.startsWith("jdbc:h2:file:")) {
+            // H2 refuses implicitly relative paths; resolve them like every other path here
+            String rest = url.substring("jdbc:h2:file:".length());
+            int semi = rest.indexOf(';');
+            String file = semi < 0 ? rest : rest.substring(0, semi);
+            if (!file.startsWith("/") && !file.startsWith("~")) {
+                url = "jdbc:h2:file:" + path(base, file) + (semi < 0 ? "" : rest.substring(semi));
+            }
+        }
         String user = s.string("user", "arbiter");
         String password = s.string("password", "");
         int pool = (int) s.integer("pool-size", 10, 1, 500);

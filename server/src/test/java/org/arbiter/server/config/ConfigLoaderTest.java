@@ -41,6 +41,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void relativeH2FileResolvesAgainstTheConfigurationDirectory() {
+        ArbiterConfig c = parse(MINIMAL.replace("  topology: topology.yaml", "  topology: topology.yaml\n  url: jdbc:h2:file:db/ledger;MODE=Regular"));
+        assertThat(c.ledger().url()).isEqualTo("jdbc:h2:file:/etc/arbiter/db/ledger;MODE=Regular");
+    }
+
+    @Test
+    void foreignJdbcUrlIsRejected() {
+        assertThatThrownBy(() -> parse(MINIMAL.replace("  topology: topology.yaml", "  topology: topology.yaml\n  url: jdbc:mysql://x/y")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ledger.url")
+                .hasMessageContaining("jdbc:postgresql:");
+    }
+
+    @Test
     void unknownKeyIsRejectedWithItsPathAndLine() {
         assertThatThrownBy(() -> parse(MINIMAL.replace("  origin-realm: example.net", "  origin-realm: example.net\n  orgin-host: typo")))
                 .isInstanceOf(ConfigException.class)
