@@ -1,0 +1,301 @@
+package org.arbiter.diameter.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One AVP (RFC 6733 §4.1): code, flags, vendor and the data bytes, without padding.
+ *
+ * <p>Immutable. The typed factories encode a value with the format of its {@link AvpDef}; the
+ * typed accessors read it back. The decoder has already checked the data of every AVP it knows
+ * against its format, so an accessor on a decoded AVP fails only when it is called with the wrong
+ * type, a programming error reported with {@link IllegalStateException}. Grouped AVPs keep their
+ * inner AVPs encoded; {@link #children()} decodes them.
+ */
+public final class Avp {
+
+    /** The V (vendor-specific) flag. */
+    public static final int FLAG_VENDOR = 0x80;
+    /** The M (mandatory) flag. */
+    public static final int FLAG_MANDATORY = 0x40;
+    /** The P flag, reserved for end-to-end security. */
+    public static final int FLAG_PROTECTED = 0x20;
+
+    /** Seconds from the NTP epoch (1900-01-01) to the Unix epoch. */
+    private static final long NTP_OFFSET = 2_208_988_800L;
+
+    private final int code;
+    private final int flags;
+    private final int vendorId;
+    private final byte[] data;
+
+    /** An AVP from its parts; {@code data} is copied. The V flag is set when {@code vendorId != 0}. */
+    public Avp(int code, int flags, int vendorId, byte[] data) {
+        this(data.clone(), code, vendorId != 0 ? flags | FLAG_VENDOR : flags & ~FLAG_VENDOR, vendorId);
+    }
+
+    private Avp(byte[] data, int code, int flags, int vendorId) {
+        this.code = code;
+        this.flags = flags & 0xFF;
+        this.vendorId = vendorId;
+        this.data = data;
+    }
+
+    static Avp wrap(int code, int flags, int vendorId, byte[] data) {
+        return new Avp(data, code, flags, vendorId);
+    }
+
+    // ---- factories -------------------------------------------------------------------------
+
+    public static Avp octets(AvpDef def, byte[] value) {
+        return wrap(def.code(), def.flags(), def.vendorId(), value.clone());
+    }
+
+    /** UTF8String, DiameterIdentity, DiameterURI, IPFilterRule, or OctetString holding text. */
+    public static Avp utf8(AvpDef def, String value) {
+        return wrap(def.code(), def.flags(), def.vendorId(), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static Avp integer32(AvpDef def, int value) {
+        return wrap(def.code(), def.flags(), def.vendorId(), ByteBuffer.allocate(4).putInt(value).array());
+    }
+
+    /** Unsigned32 (0 .. 2^32-1) and Enumerated values. */
+    public static Avp unsigned32(AvpDef def, long value) {
+        if (value < 0 || value > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException(def.name() + " is Unsigned32, " + value + " is out of range");
+        }
+        return integer32(def, (int) value);
+    }
+
+    public static Avp enumerated(AvpDef def, int value) {
+        return integer32(def, value);
+    }
+
+    public static Avp integer64(AvpDef def, long value) {
+        return wrap(def.code(), def.flags(), def.vendorId(), ByteBuffer.allocate(8).putLong(value).array());
+    }
+
+    /** Unsigned64: the 64 bits of {@code value} read as unsigned. */
+    public static Avp unsigned64(AvpDef def, long value) {
+        return integer64(def, value);
+    }
+
+    public static Avp float32(AvpDef def, float value) {
+        return wrap(def.code(), def.flags(), def.vendorId(), ByteBuffer.allocate(4).putFloat(value).array());
+    }
+
+    public static Avp float64(AvpDef def, double value) {
+        return wrap(def.code(), def.flags(), def.vendorId(), ByteBuffer.allocate(8).putDouble(value).array());
+    }
+
+    /** Address: family 1 (IPv4) or 2 (IPv6) and the address bytes. */
+    public static Avp address(AvpDef def, InetAddress value) {
+        byte[] a = value.getAddress();
+        ByteBuffer b = ByteBuffer.allocate(2 + a.length);
+        b.putShort((short) (a.length == 4 ? 1 : 2)).put(a);
+        return wrap(def.code(), def.flags(), def.vendorId(), b.array());
+    }
+
+    /** Time: seconds since 1900-01-01 UTC (NTP format, RFC 6733 §4.3.1). */
+    public static Avp time(AvpDef def, Instant value) {
+        return integer32(def, (int) (value.getEpochSecond() + NTP_OFFSET));
+    }
+
+    public static Avp grouped(AvpDef def, List<Avp> children) {
+        int len = 0;
+        for (Avp c : children) {
+            len += c.paddedLength();
+        }
+        ByteBuf buf = Unpooled.buffer(len);
+        for (Avp c : children) {
+            c.encode(buf);
+        }
+        return wrap(def.code(), def.flags(), def.vendorId(), Arrays.copyOf(buf.array(), len));
+    }
+
+    public static Avp grouped(AvpDef def, Avp... children) {
+        return grouped(def, List.of(children));
+    }
+
+    // ---- accessors -------------------------------------------------------------------------
+
+    public int code() {
+        return code;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public int vendorId() {
+        return vendorId;
+    }
+
+    public boolean mandatory() {
+        return (flags & FLAG_MANDATORY) != 0;
+    }
+
+    public boolean vendorSpecific() {
+        return (flags & FLAG_VENDOR) != 0;
+    }
+
+    /** True when this AVP has the definition's code and vendor. */
+    public boolean is(AvpDef def) {
+        return code == def.code() && vendorId == def.vendorId();
+    }
+
+    /** A copy of the data bytes. */
+    public byte[] octets() {
+        return data.clone();
+    }
+
+    /** The data length, without header and padding. */
+    public int dataLength() {
+        return data.length;
+    }
+
+    public String utf8() {
+        return new String(data, StandardCharsets.UTF_8);
+    }
+
+    public int integer32() {
+        need(4);
+        return ByteBuffer.wrap(data).getInt();
+    }
+
+    public long unsigned32() {
+        return integer32() & 0xFFFFFFFFL;
+    }
+
+    public int enumerated() {
+        return integer32();
+    }
+
+    public long integer64() {
+        need(8);
+        return ByteBuffer.wrap(data).getLong();
+    }
+
+    /** The 64 bits of an Unsigned64 (use {@link Long#toUnsignedString(long)} to print). */
+    public long unsigned64() {
+        return integer64();
+    }
+
+    public float float32() {
+        need(4);
+        return ByteBuffer.wrap(data).getFloat();
+    }
+
+    public double float64() {
+        need(8);
+        return ByteBuffer.wrap(data).getDouble();
+    }
+
+    public Instant time() {
+        return Instant.ofEpochSecond(unsigned32() - NTP_OFFSET);
+    }
+
+    public InetAddress address() {
+        int family = data.length >= 2 ? ((data[0] & 0xFF) << 8) | (data[1] & 0xFF) : -1;
+        if (!(family == 1 && data.length == 6) && !(family == 2 && data.length == 18)) {
+            throw new IllegalStateException("AVP " + code + " is not an IPv4/IPv6 Address");
+        }
+        try {
+            return InetAddress.getByAddress(Arrays.copyOfRange(data, 2, data.length));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("AVP " + code + " has a bad address", e);
+        }
+    }
+
+    /** The inner AVPs of a Grouped AVP. */
+    public List<Avp> children() {
+        List<Avp> out = new ArrayList<>();
+        ByteBuf b = Unpooled.wrappedBuffer(data);
+        while (b.isReadable()) {
+            if (b.readableBytes() < 8) {
+                throw new IllegalStateException("AVP " + code + " is not a valid Grouped AVP");
+            }
+            int c = b.readInt();
+            int f = b.readUnsignedByte();
+            int len = b.readUnsignedMedium();
+            int hdr = (f & FLAG_VENDOR) != 0 ? 12 : 8;
+            int padded = (len + 3) & ~3;
+            if (len < hdr || len - 8 > b.readableBytes()) {
+                throw new IllegalStateException("AVP " + code + " is not a valid Grouped AVP");
+            }
+            int v = hdr == 12 ? b.readInt() : 0;
+            byte[] d = new byte[len - hdr];
+            b.readBytes(d);
+            b.skipBytes(Math.min(padded - len, b.readableBytes()));
+            out.add(wrap(c, f, v, d));
+        }
+        return out;
+    }
+
+    /** The first child with the definition's code and vendor, or {@code null}. */
+    public Avp child(AvpDef def) {
+        for (Avp c : children()) {
+            if (c.is(def)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private void need(int n) {
+        if (data.length != n) {
+            throw new IllegalStateException("AVP " + code + " has " + data.length + " data bytes, the type needs " + n);
+        }
+    }
+
+    // ---- wire ------------------------------------------------------------------------------
+
+    /** Header plus data, without padding (the AVP Length field). */
+    public int length() {
+        return (vendorSpecific() ? 12 : 8) + data.length;
+    }
+
+    /** Header, data and padding to a multiple of 4. */
+    public int paddedLength() {
+        return (length() + 3) & ~3;
+    }
+
+    /** Writes header, data and zero padding. */
+    public void encode(ByteBuf out) {
+        out.writeInt(code);
+        out.writeByte(flags);
+        out.writeMedium(length());
+        if (vendorSpecific()) {
+            out.writeInt(vendorId);
+        }
+        out.writeBytes(data);
+        out.writeZero(paddedLength() - length());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Avp a && a.code == code && a.flags == flags && a.vendorId == vendorId && Arrays.equals(a.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+        return (code * 31 + vendorId) * 31 + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+        String v = vendorId != 0 ? "/" + Integer.toUnsignedString(vendorId) : "";
+        String d = data.length <= 64 ? HexFormat.of().formatHex(data) : HexFormat.of().formatHex(data, 0, 64) + "...";
+        return "Avp[" + code + v + " flags=0x" + Integer.toHexString(flags) + " data=" + d + "]";
+    }
+}
