@@ -201,8 +201,8 @@ final class DemoScenario {
     }
 
     static String kbit(long bps) {
-        if (bps >= 10_000_000_000L || bps % 1_000_000_000L == 0 && bps > 0) {
-            return bps / 1_000_000 + "M";
+        if (bps >= 1_000_000) {
+            return String.format(java.util.Locale.ROOT, "%.1fM", bps / 1e6);
         }
         return bps / 1000 + "k";
     }
