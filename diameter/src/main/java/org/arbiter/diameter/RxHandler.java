@@ -1,0 +1,32 @@
+package org.arbiter.diameter;
+
+import org.arbiter.core.engine.AuthorizationResult;
+import org.arbiter.core.engine.ReleaseResult;
+import org.arbiter.core.session.RxRequest;
+import org.arbiter.core.session.TerminationCause;
+
+/**
+ * What the Rx front end asks of the PDP: the server binds it to the engine.
+ *
+ * <p>Threading: called on worker threads (never on Netty I/O threads), concurrently, at most
+ * {@link DiameterConfig#maxInFlight()} calls at a time; the methods may block (policy, ledger,
+ * devices). A retransmitted request (T flag) is passed again: the answer must be idempotent on the
+ * Session-Id, which the ledger guarantees; the front end keeps no duplicate cache of its own.
+ *
+ * <p>Errors: an exception or a {@code null} result becomes DIAMETER_UNABLE_TO_COMPLY (5012) and is
+ * logged at ERROR.
+ */
+public interface RxHandler {
+
+    /** Authorizes an initial or update AAR (same Session-Id for both). */
+    AuthorizationResult authorize(RxRequest request);
+
+    /** Ends a session on STR; DIAMETER_UNKNOWN_SESSION_ID (5002) when the ledger has none. */
+    ReleaseResult release(String sessionId, TerminationCause cause);
+
+    /**
+     * A peer came back with another Origin-State-Id (RFC 6733 §8.16): it restarted and lost its
+     * sessions. The server releases or revalidates that peer's sessions per policy. Default: nothing.
+     */
+    default void peerRestarted(String originHost) {}
+}
