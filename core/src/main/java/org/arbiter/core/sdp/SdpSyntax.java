@@ -1,0 +1,102 @@
+package org.arbiter.core.sdp;
+
+/**
+ * The lexical rules of RFC 8866 §9 that the records and the parser share: tokens, text that can
+ * be printed on one line, and bounded decimal numbers.
+ */
+final class SdpSyntax {
+
+    /** Decimal numbers longer than this are refused, so that every value fits a {@code long}. */
+    static final int MAX_DIGITS = 18;
+
+    private SdpSyntax() {}
+
+    /** RFC 8866 {@code token-char}: %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E. */
+    static boolean isTokenChar(char c) {
+        return c == 0x21 || (c >= 0x23 && c <= 0x27) || c == 0x2A || c == 0x2B || c == 0x2D || c == 0x2E
+                || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x5E && c <= 0x7E);
+    }
+
+    /** A non-empty RFC 8866 {@code token}. */
+    static boolean isToken(String s) {
+        if (s == null || s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!isTokenChar(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Text allowed in a field value: anything but NUL, CR and LF (RFC 8866 {@code byte-string}, or empty). */
+    static boolean isText(String s) {
+        if (s == null) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\0' || c == '\r' || c == '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A non-empty string without white space or the characters {@link #isText} refuses. */
+    static boolean isNonWs(String s) {
+        if (s == null || s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= 0x20 || c == 0x7F) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 1*DIGIT of at most {@link #MAX_DIGITS} digits, or -1. */
+    static long digits(String s) {
+        if (s == null || s.isEmpty() || s.length() > MAX_DIGITS) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    static IllegalArgumentException invalid(String what, Object value, String allowed) {
+        return new IllegalArgumentException(what + " '" + value + "' is invalid: " + allowed);
+    }
+
+    static String requireToken(String what, String value) {
+        if (!isToken(value)) {
+            throw invalid(what, value, "expected an RFC 8866 token");
+        }
+        return value;
+    }
+
+    static String requireNonWs(String what, String value) {
+        if (!isNonWs(value)) {
+            throw invalid(what, value, "expected a non-empty value without white space");
+        }
+        return value;
+    }
+
+    /** {@code null} stays {@code null}; anything else must be {@link #isText}. */
+    static String optionalText(String what, String value) {
+        if (value != null && !isText(value)) {
+            throw invalid(what, value, "text must not contain NUL, CR or LF");
+        }
+        return value;
+    }
+}
