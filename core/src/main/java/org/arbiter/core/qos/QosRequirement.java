@@ -4,7 +4,11 @@ package org.arbiter.core.qos;
  * What one direction of one flow needs. Null components are "not specified"; a policy then
  * applies its defaults.
  *
- * @param bandwidthBps bit/s, 0 when not specified
+ * <p>{@link RequirementExtractor} always fills the bandwidth of a direction that carries media
+ * (from the Rx AVPs, the SDP or {@link MediaDefaults}), so 0 from it means the direction carries
+ * none (sendonly, recvonly, inactive, port 0, Flow-Status).
+ *
+ * @param bandwidthBps bit/s, 0 when the direction carries no media
  * @param sessionClass the classification ({@code fps-game}, {@code voice}...), or {@code null}
  * @param maxLatencyMs one-way latency bound in milliseconds, or {@code null}
  * @param maxJitterMs jitter bound in milliseconds, or {@code null}

@@ -1,24 +1,39 @@
 package org.arbiter.core.qos;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.arbiter.core.sdp.CodecDataLabel;
+import org.arbiter.core.sdp.MediaDescription;
+import org.arbiter.core.sdp.SdpParser;
 import org.arbiter.core.session.FlowStatus;
 import org.arbiter.core.session.MediaComponent;
 import org.arbiter.core.session.MediaSubComponent;
+import org.arbiter.core.session.MediaType;
 import org.arbiter.core.session.RxRequest;
 
 /**
  * Turns the media components of a request into per-flow, per-direction requirements.
  *
- * <p>Sources, in order of precedence: the Rx bandwidth AVPs (Max-Requested-Bandwidth-UL/DL), then
- * the SDP in Codec-Data ({@code b=AS}, {@code b=TIAS}, the {@code a=qos-*} lines); anything still
- * unspecified is left to policy defaults (bandwidth 0, null attributes). The answerer's values are
- * the requirement; the offerer's are kept for negotiation.
+ * <p><b>Sources.</b> Each Codec-Data value (TS 29.214 §5.3.7: the {@code uplink|downlink} and
+ * {@code offer|answer|description} header, then the SDP of the m-line, as Kamailio's ims_qos sends
+ * it with a trailing NUL) is parsed strictly by {@link SdpParser}. A Codec-Data that holds a whole
+ * description with several m-lines contributes the m-line at the position of the
+ * Media-Component-Number, with the session-level QoS lines applied. The offer and the answer are
+ * negotiated by {@link Negotiation}; the bandwidth precedence (Rx AVPs, then SDP, then
+ * {@link MediaDefaults}) is described in {@code docs/sdp-qos.md}.
  *
- * <p>Pure and thread-safe. Never throws for bad input: {@link Extraction#error()} says what is wrong.
+ * <p><b>Addresses and directions.</b> The UE address is Framed-IP-Address, else the UE end of the
+ * Flow-Descriptions ("out" is towards the UE, so its destination; "in" its source), else the
+ * {@code c=} of the UE's SDP (the one labelled uplink). A direction carries media only when
+ * Flow-Status, the Flow-Descriptions present and the SDP direction attributes all allow it.
+ *
+ * <p><b>Errors.</b> Pure and thread-safe. Never throws for bad input: malformed Codec-Data
+ * (with the component, the Codec-Data index and the line) or Flow-Description gives
+ * {@link Extraction#error()}, which the engine answers with 5061 INVALID_SERVICE_INFORMATION.
  */
 public final class RequirementExtractor {
 
@@ -40,173 +55,162 @@ public final class RequirementExtractor {
         }
     }
 
-    /** Extracts the requirements of every flow of the request. */
+    /**
+     * The result with the reasoning of every flow.
+     *
+     * @param flows the analyses, empty on error
+     * @param error what is wrong with the request, or {@code null}
+     */
+    public record Analysis(List<FlowAnalysis> flows, String error) {
+        public Analysis {
+            flows = List.copyOf(flows);
+        }
+
+        public boolean ok() {
+            return error == null;
+        }
+
+        /** The requirements alone. */
+        public Extraction extraction() {
+            return new Extraction(flows.stream().map(FlowAnalysis::requirement).toList(), error);
+        }
+
+        static Analysis failure(String error) {
+            return new Analysis(List.of(), error);
+        }
+    }
+
+    /** Extracts the requirements with the built-in defaults, authorizing the answer as it is. */
     public static Extraction extract(RxRequest request) {
-        List<FlowRequirement> out = new ArrayList<>();
+        return extract(request, MediaDefaults.builtIn(), Negotiation.Cap.NONE);
+    }
+
+    /** Extracts the requirements with the policy's defaults and offer cap. */
+    public static Extraction extract(RxRequest request, MediaDefaults defaults, Negotiation.Cap cap) {
+        return analyze(request, defaults, cap).extraction();
+    }
+
+    /** Extracts the requirements and the reasoning behind each of them. */
+    public static Analysis analyze(RxRequest request, MediaDefaults defaults, Negotiation.Cap cap) {
+        List<FlowAnalysis> out = new ArrayList<>();
         for (MediaComponent mc : request.components()) {
-            SdpMedia offer = null;
-            SdpMedia answer = null;
-            boolean offerIsUplink = true;
-            for (String cd : mc.codecData()) {
-                String[] header = cd.split("\n", 3);
-                if (header.length < 2) {
-                    return new Extraction(List.of(), "Media-Component " + mc.number() + ": Codec-Data has no direction/offer header");
+            String err = component(request, mc, defaults, cap, out);
+            if (err != null) {
+                return Analysis.failure("Media-Component-Description " + mc.number() + ": " + err);
+            }
+        }
+        return new Analysis(out, null);
+    }
+
+    /** The SDP of one Codec-Data: its label and the m-line of the component, or {@code null}. */
+    private record Side(CodecDataLabel label, StreamQos stream) {}
+
+    private static String component(RxRequest request, MediaComponent mc, MediaDefaults defaults,
+                                    Negotiation.Cap cap, List<FlowAnalysis> out) {
+        Side offer = null;
+        Side answer = null;
+        for (int i = 0; i < mc.codecData().size(); i++) {
+            String where = "Codec-Data " + (i + 1);
+            SdpParser.Result r = SdpParser.parse(mc.codecData().get(i));
+            if (!r.ok()) {
+                return where + ": " + r.error();
+            }
+            CodecDataLabel label = r.label();
+            if (label == null) {
+                return where + ": does not start with the header lines uplink|downlink and offer|answer|description"
+                        + " (TS 29.214 §5.3.7)";
+            }
+            List<MediaDescription> media = r.description().media();
+            MediaDescription m;
+            if (media.isEmpty()) {
+                m = null;
+            } else if (media.size() == 1) {
+                m = media.getFirst();
+            } else if (mc.number() >= 1 && mc.number() <= media.size()) {
+                m = media.get(mc.number() - 1);
+            } else {
+                return where + ": holds " + media.size() + " m-lines and none at position " + mc.number();
+            }
+            Side side = new Side(label, m == null ? null : StreamQos.of(r.description(), m, label.fromUe()));
+            if (label.role() == CodecDataLabel.Role.OFFER) {
+                if (offer != null) {
+                    return where + ": a second Codec-Data labelled offer";
                 }
-                String dir = header[0].trim().toLowerCase(Locale.ROOT);
-                String role = header[1].trim().toLowerCase(Locale.ROOT);
-                SdpMedia m = SdpMedia.parse(header.length > 2 ? header[2] : "");
-                if (role.equals("offer")) {
-                    offer = m;
-                    offerIsUplink = dir.equals("uplink");
-                } else if (role.equals("answer")) {
-                    answer = m;
+                offer = side;
+            } else {
+                if (answer != null) {
+                    return where + ": a second Codec-Data labelled answer or description";
                 }
-            }
-            SdpMedia uplinkSdp = offerIsUplink ? offer : answer;
-            SdpMedia downlinkSdp = offerIsUplink ? answer : offer;
-            SdpMedia last = answer != null ? answer : offer;
-            List<MediaSubComponent> subs = mc.subComponents().isEmpty()
-                    ? List.of(new MediaSubComponent(0, List.of(), mc.flowStatus(), -1, -1, -1))
-                    : mc.subComponents();
-            for (MediaSubComponent sc : subs) {
-                long ul = firstPositive(sc.maxRequestedBandwidthUl(), mc.maxRequestedBandwidthUl(),
-                        uplinkSdp == null ? -1 : uplinkSdp.bandwidthBps);
-                long dl = firstPositive(sc.maxRequestedBandwidthDl(), mc.maxRequestedBandwidthDl(),
-                        downlinkSdp == null ? -1 : downlinkSdp.bandwidthBps);
-                FlowStatus fs = sc.flowStatus() != null ? sc.flowStatus() : mc.flowStatus();
-                if (fs == FlowStatus.DISABLED || fs == FlowStatus.REMOVED) {
-                    ul = 0;
-                    dl = 0;
-                } else if (fs == FlowStatus.ENABLED_UPLINK) {
-                    dl = 0;
-                } else if (fs == FlowStatus.ENABLED_DOWNLINK) {
-                    ul = 0;
-                }
-                String[] addrs = addresses(sc.flowDescriptions(), request.framedIpAddress());
-                QosRequirement up = requirement(last, offer, Math.max(ul, 0));
-                QosRequirement down = requirement(last, offer, Math.max(dl, 0));
-                QosRequirement offUp = offer == null ? null : requirement(offer, null, Math.max(ul, 0));
-                QosRequirement offDown = offer == null ? null : requirement(offer, null, Math.max(dl, 0));
-                out.add(new FlowRequirement(new FlowKey(mc.number(), sc.flowNumber()), mc.mediaType(), addrs[0], addrs[1],
-                        up, down, offUp, offDown, modifications(offer, answer)));
+                answer = side;
             }
         }
-        return new Extraction(out, null);
-    }
-
-    private static long firstPositive(long... values) {
-        for (long v : values) {
-            if (v > 0) {
-                return v;
-            }
+        if (offer != null && answer != null && offer.label().link() == answer.label().link()) {
+            return "the offer and the answer are both labelled " + offer.label().link().name().toLowerCase(
+                    Locale.ROOT) + "; one of them is the UE's (uplink), the other the peer's (downlink)";
         }
-        return -1;
-    }
-
-    private static QosRequirement requirement(SdpMedia m, SdpMedia fallback, long bps) {
-        if (m == null) {
-            return QosRequirement.ofBandwidth(bps);
+        StreamQos offerStream = offer == null ? null : offer.stream();
+        StreamQos answerStream = answer == null ? null : answer.stream();
+        MediaType type = mc.mediaType();
+        if (type == null) {
+            StreamQos any = answerStream != null ? answerStream : offerStream;
+            type = any == null ? MediaType.OTHER : MediaType.fromSdpToken(any.media().media());
         }
-        return new QosRequirement(bps,
-                m.cls != null ? m.cls : fallback == null ? null : fallback.cls,
-                m.latency != null ? m.latency : fallback == null ? null : fallback.latency,
-                m.jitter != null ? m.jitter : fallback == null ? null : fallback.jitter,
-                m.loss != null ? m.loss : fallback == null ? null : fallback.loss,
-                m.security != null ? m.security : fallback == null ? null : fallback.security);
-    }
-
-    private static Set<Modification> modifications(SdpMedia offer, SdpMedia answer) {
-        Set<Modification> mods = EnumSet.noneOf(Modification.class);
-        if (offer == null || answer == null) {
-            return mods;
-        }
-        if (offer.bandwidthBps > 0 && answer.bandwidthBps > 0 && answer.bandwidthBps < offer.bandwidthBps) {
-            mods.add(Modification.BANDWIDTH_LOWER);
-        }
-        if (offer.latency != null && answer.latency != null && !offer.latency.equals(answer.latency)) {
-            mods.add(answer.latency < offer.latency ? Modification.LATENCY_STRICTER : Modification.LATENCY_LOOSER);
-        }
-        if (offer.cls != null && answer.cls != null && !offer.cls.equals(answer.cls)) {
-            mods.add(Modification.CLASS_CHANGED);
-        }
-        if (offer.security != null && answer.security != null && offer.security != answer.security) {
-            mods.add(Modification.SECURITY_CHANGED);
-        }
-        return mods;
-    }
-
-    /** [ue, peer] from IPFilterRules: "out" goes to the UE, "in" comes from it. */
-    static String[] addresses(List<String> descriptions, String framed) {
-        String ue = framed;
-        String peer = null;
-        for (String d : descriptions) {
-            String[] t = d.trim().split("\\s+");
-            int from = indexOf(t, "from");
-            int to = indexOf(t, "to");
-            if (t.length < 2 || from < 0 || to < 0 || from + 1 >= t.length || to + 1 >= t.length) {
-                continue;
-            }
-            String src = stripMask(t[from + 1]);
-            String dst = stripMask(t[to + 1]);
-            if (t[1].equals("out")) {
-                ue = ue == null ? dst : ue;
-                peer = peer == null ? src : peer;
-            } else if (t[1].equals("in")) {
-                ue = ue == null ? src : ue;
-                peer = peer == null ? dst : peer;
-            }
-        }
-        return new String[] {ue, "any".equals(peer) ? null : peer};
-    }
-
-    private static int indexOf(String[] t, String word) {
-        for (int i = 0; i < t.length; i++) {
-            if (t[i].equals(word)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static String stripMask(String a) {
-        int s = a.indexOf('/');
-        return s < 0 ? a : a.substring(0, s);
-    }
-
-    /** The few media-level SDP facts this extractor reads. */
-    private static final class SdpMedia {
-        long bandwidthBps = -1;
-        String cls;
-        Integer latency;
-        Integer jitter;
-        Double loss;
-        Security security;
-
-        static SdpMedia parse(String text) {
-            SdpMedia m = new SdpMedia();
-            for (String raw : text.split("\n")) {
-                String line = raw.replace("\r", "").replace("\0", "").trim();
-                try {
-                    if (line.startsWith("b=AS:")) {
-                        m.bandwidthBps = Long.parseLong(line.substring(5).trim()) * 1000;
-                    } else if (line.startsWith("b=TIAS:") && m.bandwidthBps < 0) {
-                        m.bandwidthBps = Long.parseLong(line.substring(7).trim());
-                    } else if (line.startsWith("a=qos-class:")) {
-                        m.cls = line.substring(12).trim();
-                    } else if (line.startsWith("a=qos-latency:")) {
-                        m.latency = Integer.parseInt(line.substring(14).trim());
-                    } else if (line.startsWith("a=qos-jitter:")) {
-                        m.jitter = Integer.parseInt(line.substring(13).trim());
-                    } else if (line.startsWith("a=qos-loss:")) {
-                        m.loss = Double.parseDouble(line.substring(11).trim());
-                    } else if (line.startsWith("a=qos-security:")) {
-                        m.security = Security.fromToken(line.substring(15));
+        String ueSdp = sdpAddress(offerStream, answerStream, true);
+        String peerSdp = sdpAddress(offerStream, answerStream, false);
+        List<MediaSubComponent> subs = mc.subComponents().isEmpty()
+                ? Collections.singletonList(null) : mc.subComponents();
+        for (MediaSubComponent sc : subs) {
+            FlowStatus fs = sc != null && sc.flowStatus() != null ? sc.flowStatus() : mc.flowStatus();
+            Set<Direction> permitted = permitted(fs);
+            String ue = request.framedIpAddress();
+            String peer = null;
+            if (sc != null && !sc.flowDescriptions().isEmpty()) {
+                Set<Direction> described = EnumSet.noneOf(Direction.class);
+                for (String text : sc.flowDescriptions()) {
+                    FlowDescription.Parsed p = FlowDescription.parse(text);
+                    if (p.error() != null) {
+                        return "Flow-Number " + sc.flowNumber() + ": " + p.error();
                     }
-                } catch (NumberFormatException e) {
-                    // a malformed value is ignored here; strict parsing lives in the SDP parser
+                    described.add(p.rule().direction());
+                    ue = ue != null ? ue : p.rule().ueAddress();
+                    peer = peer != null ? peer : p.rule().peerAddress();
                 }
+                permitted.retainAll(described);
             }
-            return m;
+            boolean rtcp = sc != null && sc.flowUsage() == 1;
+            long avpUl = sc != null && sc.maxRequestedBandwidthUl() >= 0 ? sc.maxRequestedBandwidthUl()
+                    : rtcp ? -1 : mc.maxRequestedBandwidthUl();
+            long avpDl = sc != null && sc.maxRequestedBandwidthDl() >= 0 ? sc.maxRequestedBandwidthDl()
+                    : rtcp ? -1 : mc.maxRequestedBandwidthDl();
+            long avpRtcp = mc.rrBandwidth() >= 0 || mc.rsBandwidth() >= 0
+                    ? StreamQos.saturatedAdd(Math.max(0, mc.rrBandwidth()), Math.max(0, mc.rsBandwidth())) : -1;
+            FlowKey key = new FlowKey(mc.number(), sc == null ? 0 : sc.flowNumber());
+            out.add(FlowNegotiator.analyze(new FlowNegotiator.FlowInput(key, type, offerStream, answerStream, rtcp,
+                    permitted, avpUl, avpDl, avpRtcp, ue != null ? ue : ueSdp, peer != null ? peer : peerSdp),
+                    defaults, cap));
         }
+        return null;
+    }
+
+    private static String sdpAddress(StreamQos offer, StreamQos answer, boolean ue) {
+        if (offer != null && offer.fromUe() == ue && offer.address() != null) {
+            return offer.address();
+        }
+        if (answer != null && answer.fromUe() == ue) {
+            return answer.address();
+        }
+        return null;
+    }
+
+    private static Set<Direction> permitted(FlowStatus fs) {
+        if (fs == null) {
+            return EnumSet.allOf(Direction.class);
+        }
+        return switch (fs) {
+            case ENABLED -> EnumSet.allOf(Direction.class);
+            case ENABLED_UPLINK -> EnumSet.of(Direction.UPLINK);
+            case ENABLED_DOWNLINK -> EnumSet.of(Direction.DOWNLINK);
+            case DISABLED, REMOVED -> EnumSet.noneOf(Direction.class);
+        };
     }
 }
