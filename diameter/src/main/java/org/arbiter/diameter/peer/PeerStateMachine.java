@@ -151,7 +151,7 @@ final class PeerStateMachine extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause.getCause() instanceof javax.net.ssl.SSLException) {
             LOG.debug("connection {} to {} failed: {}", c.channel().remoteAddress(), conn != null ? conn.host() : null, cause.toString());
         } else {
             LOG.warn("connection {} to {} failed: {}", c.channel().remoteAddress(), conn != null ? conn.host() : null, cause.toString());

@@ -140,7 +140,7 @@ public final class PeerTable implements AutoCloseable {
             protected void initChannel(SocketChannel ch) {
                 if (tls != null) {
                     ch.pipeline().addLast("tls", target != null
-                            ? tls.newHandler(ch.alloc(), target.address(), target.port())
+                            ? tls.newHandler(ch.alloc(), target.host(), target.port())
                             : tls.newHandler(ch.alloc()));
                 }
                 ch.pipeline().addLast("decoder", new DiameterDecoder(D, cfg.maxMessageSize()));

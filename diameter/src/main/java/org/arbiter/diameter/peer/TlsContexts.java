@@ -15,8 +15,10 @@ import org.arbiter.diameter.DiameterException;
 
 /**
  * Builds the JDK-provider TLS contexts from {@link TlsConfig}: servers require a client
- * certificate, both sides verify the chain against the configured trust material (the names are
- * checked against Origin-Host during the capabilities exchange). TLS 1.2 and 1.3 only.
+ * certificate, both sides verify the chain against the configured trust material. As a client we
+ * also verify that the server's certificate names the configured peer's Origin-Host (it is sent as
+ * the TLS peer host); as a server we check the client's certificate names against the Origin-Host
+ * of its CER. TLS 1.2 and 1.3 only.
  */
 final class TlsContexts {
 
