@@ -675,6 +675,66 @@ public final class JdbcLedger implements Ledger {
         }
     }
 
+    /**
+     * A session as lists show it.
+     *
+     * @param endedAt when it ended, or {@code null} while active
+     */
+    public record SessionSummary(String sessionId, String originHost, String subscriber, Instant createdAt,
+                                 Instant committedAt, Instant endedAt, String policyVersion, String ruleId, boolean modified) {}
+
+    /**
+     * Sessions, newest first, optionally only those of one subscriber and/or one requesting AF
+     * ({@code null} matches any).
+     */
+    public List<SessionSummary> sessions(String subscriber, String originHost, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return transact("listing sessions", tx -> {
+            List<SessionSummary> out = new ArrayList<>();
+            try (PreparedStatement ps = tx.c.prepareStatement("SELECT session_id, origin_host, subscriber, created_at, "
+                    + "committed_at, ended_at, policy_version, rule_id, modified FROM sessions "
+                    + "WHERE (? IS NULL OR subscriber = ?) AND (? IS NULL OR origin_host = ?) "
+                    + "ORDER BY created_at DESC, session_id FETCH FIRST ? ROWS ONLY")) {
+                ps.setString(1, subscriber);
+                ps.setString(2, subscriber);
+                ps.setString(3, originHost);
+                ps.setString(4, originHost);
+                ps.setInt(5, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new SessionSummary(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                                instant(rs, 5), instant(rs, 6), rs.getString(7), rs.getString(8), rs.getBoolean(9)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The most recent decisions of every session, newest first. */
+    public List<AuditedDecision> recentDecisions(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return transact("reading recent decisions", tx -> {
+            List<AuditedDecision> out = new ArrayList<>();
+            try (PreparedStatement ps = tx.c.prepareStatement("SELECT id, session_id, origin_host, decided_at, verdict, "
+                    + "outcome, result_code, reason, policy_version, rule_id FROM decisions ORDER BY id DESC FETCH FIRST ? ROWS ONLY")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new AuditedDecision(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                                Verdict.valueOf(rs.getString(5)), rs.getString(6), nullableInt(rs, 7), rs.getString(8),
+                                rs.getString(9), rs.getString(10)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** The audit trail of one Session-Id, oldest first. */
     public List<AuditedDecision> decisions(String sessionId) {
         return transact("reading decisions of session " + sessionId, tx -> {

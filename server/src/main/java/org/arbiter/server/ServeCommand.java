@@ -2,12 +2,18 @@ package org.arbiter.server;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.arbiter.server.config.ArbiterConfig;
 import org.arbiter.server.config.ConfigLoader;
+import org.arbiter.server.serve.ArbiterServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code arbiter serve --config FILE}: runs the policy server until SIGTERM. */
+/**
+ * {@code arbiter serve --config FILE}: runs the policy server until SIGTERM or SIGINT, which stop
+ * it gracefully (DPR to peers, in-flight requests drained, billing files flushed) and exit 0.
+ * SIGHUP reloads the policy.
+ */
 @Command(name = "serve", description = "Run the policy server.")
 final class ServeCommand implements Callable<Integer> {
 
@@ -21,13 +27,26 @@ final class ServeCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         ArbiterConfig cfg = ConfigLoader.load(config);
         if (checkOnly) {
             spec.commandLine().getOut().println("configuration " + config + " is valid");
             return 0;
         }
-        spec.commandLine().getErr().println("arbiter: serving needs the Diameter front end, which this build lacks");
-        return 1;
+        ArbiterServer server = ArbiterServer.start(cfg);
+        CountDownLatch stop = new CountDownLatch(1);
+        // TERM and INT end the wait below, so the server closes on this thread and the exit code is 0
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+        }
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> server.reloadPolicy());
+        // any other exit (System.exit elsewhere, a fatal error) still closes the server
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("arbiter-shutdown").unstarted(server::close));
+        spec.commandLine().getOut().println("arbiter serving: Diameter port " + server.diameterPort()
+                + (server.adminPort() > 0 ? ", admin port " + server.adminPort() : ""));
+        spec.commandLine().getOut().flush();
+        stop.await();
+        server.close();
+        return 0;
     }
 }

@@ -24,6 +24,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (System.getenv("ARBITER_LOG_LEVEL") == null
+                && org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            // the story is the output; lifecycle logs would only interleave with it
+            root.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("arbiter-demo-");
         try (DemoWorld world = DemoWorld.create(dir)) {
             return new DemoScenario(world, out).play() ? 0 : 1;

@@ -115,6 +115,7 @@ final class DemoScenario {
         out.println("7. Billing record");
         if (rel.release() != null) {
             printRecord(rel.release().record());
+            exportRecords();
         }
         out.println();
         out.println("Done: the session was modified by the answer, admitted on both paths, enforced, released and billed;"
@@ -181,6 +182,28 @@ final class DemoScenario {
             }
             out.printf("   %-16s %-12s %10s -> %-10s %10s -> %-10s%n", e.getKey(), device.getOrDefault(e.getKey(), "-"),
                     kbit(b[0]), kbit(a[0]), kbit(b[1]), kbit(a[1]));
+        }
+    }
+
+    /** Exports the ledger's records as the server does, and shows the sealed file. */
+    private void exportRecords() {
+        java.nio.file.Path cdrDir = world.dir.resolve("cdr");
+        try (var writer = new org.arbiter.server.cdr.RotatingCdrWriter(cdrDir, "demo", org.arbiter.server.cdr.CdrFormat.CSV,
+                1 << 20, Duration.ofHours(1), java.time.Clock.systemUTC());
+             var exporter = new org.arbiter.server.cdr.CdrExporter(world.chargingRecords, writer, cdrDir, Duration.ZERO,
+                     java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMillis(1)))) {
+            int n = exporter.exportOnce(1000);
+            java.nio.file.Path file = writer.current();
+            exporter.close();
+            java.nio.file.Path sealed = file == null ? null
+                    : file.resolveSibling(file.getFileName().toString().replace(".open", ""));
+            out.println("   " + n + " record(s) exported to " + sealed);
+            if (sealed != null) {
+                java.util.List<String> lines = java.nio.file.Files.readAllLines(sealed);
+                lines.stream().skip(1).findFirst().ifPresent(l -> out.println("   " + (l.length() > 160 ? l.substring(0, 157) + "..." : l)));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("exporting the demo's billing records to " + cdrDir, e);
         }
     }
 

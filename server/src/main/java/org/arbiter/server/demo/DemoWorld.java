@@ -33,11 +33,14 @@ final class DemoWorld implements AutoCloseable {
     final PdpEngine engine;
     final RecordingNotifier notifier = new RecordingNotifier();
     final String ledgerDescription;
+    final org.arbiter.server.cdr.CdrExporter.Source chargingRecords;
     private final AutoCloseable[] closeables;
 
     private DemoWorld(Path dir, Ledger ledger, String ledgerDescription, PolicyEngine policy,
-                      Map<String, DeviceAdapter> devices, AutoCloseable... closeables) {
+                      Map<String, DeviceAdapter> devices, org.arbiter.server.cdr.CdrExporter.Source chargingRecords,
+                      AutoCloseable... closeables) {
         this.dir = dir;
+        this.chargingRecords = chargingRecords;
         this.ledger = ledger;
         this.ledgerDescription = ledgerDescription;
         this.policy = policy;
@@ -54,7 +57,8 @@ final class DemoWorld implements AutoCloseable {
                 env.deviceIds().stream()
                         .map(id -> new ArbiterConfig.Device(id, "lab", "devices." + id, Map.of("latency-ms", 2L)))
                         .toList());
-        return new DemoWorld(dir, env.ledger(), env.ledgerDescription(), env.policy(), devices, env.closeables());
+        return new DemoWorld(dir, env.ledger(), env.ledgerDescription(), env.policy(), devices, env.chargingRecords(),
+                env.closeables());
     }
 
     /** Copies a bundled resource to a file. */
