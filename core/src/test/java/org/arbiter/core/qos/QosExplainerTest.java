@@ -217,6 +217,26 @@ class QosExplainerTest {
     }
 
     @Test
+    void rfc3264AnswerDecliningTheFirstVideoClosesThatFlow() {
+        Explanation e = QosExplainer.fromSdp(new QosExplainer.Source("o", SdpVectors.RFC3264_OFFER),
+                new QosExplainer.Source("a", SdpVectors.RFC3264_ANSWER), QosExplainer.Options.standard()).explanation();
+
+        FlowAnalysis video = e.flows().get(1).analysis();
+        assertThat(video.requirement().uplink().bandwidthBps()).isZero();
+        assertThat(video.requirement().modifications()).contains(Modification.DIRECTION_CHANGED);
+        assertThat(video.notes()).contains("the answer declines the stream (port 0)");
+        assertThat(e.flows().get(2).analysis().requirement().downlink().bandwidthBps()).isEqualTo(128_000);
+    }
+
+    @Test
+    void rfc4317AnswerChoosingOneCodecIsNoted() {
+        Explanation e = QosExplainer.fromSdp(new QosExplainer.Source("o", SdpVectors.RFC4317_OFFER),
+                new QosExplainer.Source("a", SdpVectors.RFC4317_ANSWER), QosExplainer.Options.standard()).explanation();
+
+        assertThat(e.flows().get(1).analysis().notes()).containsExactly("the answer chose mpv (the offer preferred h261)");
+    }
+
+    @Test
     void offerSyntaxErrorNamesTheFileAndTheLine() {
         QosExplainer.Problem p = problem(QosExplainer.fromSdp(
                 new QosExplainer.Source("egaming-offer.sdp", OFFER.replace("b=AS:2000", "b=AS:2 Mbit")), ANSWER_FILE,

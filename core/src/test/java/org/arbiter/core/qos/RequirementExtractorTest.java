@@ -262,6 +262,16 @@ class RequirementExtractorTest {
     }
 
     @Test
+    void linphoneOfferWithoutBandwidthTakesTheOpusDefault() {
+        MediaComponent mc = Rx.sdpOnly(1, MediaType.AUDIO, "uplink\noffer\n" + SdpVectors.LINPHONE_OFFER);
+
+        FlowRequirement f = Rx.only(RequirementExtractor.extract(Rx.request(null, mc)));
+
+        assertThat(f.uplink().bandwidthBps()).isEqualTo(64_000);
+        assertThat(f.ueAddress()).isEqualTo("192.168.1.10");
+    }
+
+    @Test
     void missingBandwidthOfAnUnknownCodecTakesTheMediaTypeDefault() {
         String[] cd = Rx.orig("m=application 1 RTP/AVP 98\na=rtpmap:98 x-game/90000\n",
                 "m=application 2 RTP/AVP 98\na=rtpmap:98 x-game/90000\n");
