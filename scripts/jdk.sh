@@ -17,6 +17,10 @@ arbiter_find_jdk() {
     v=$(arbiter_java_major "$c/bin/java")
     if [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null; then
       export JAVA_HOME="$c"
+      # JDK 23+ warns when Maven's or a library's code uses sun.misc.Unsafe; older JDKs lack the flag
+      if [ "$v" -ge 23 ]; then
+        export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+      fi
       return 0
     fi
   done

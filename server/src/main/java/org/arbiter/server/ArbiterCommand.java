@@ -2,6 +2,8 @@ package org.arbiter.server;
 
 import org.arbiter.server.adapters.AdaptersCommand;
 import org.arbiter.server.demo.DemoCommand;
+import org.arbiter.server.policy.PolicyCommand;
+import org.arbiter.server.qos.QosCommand;
 import picocli.CommandLine.Command;
 
 /** The root command: {@code arbiter <subcommand>}. */
@@ -14,6 +16,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             VersionCommand.class,
             AdaptersCommand.class,
+            QosCommand.class,
+            PolicyCommand.class,
         })
 final class ArbiterCommand implements Runnable {
 
