@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * configuration and log live in the test's temporary directory; {@link #stop()} sends SIGTERM
  * (it then sends DPR to its peers) and waits for it to exit.
  */
-public final class FreeDiameter implements AutoCloseable {
+public final class FreeDiameter {
 
     private final Process process;
     private final Path log;
@@ -64,7 +64,7 @@ public final class FreeDiameter implements AutoCloseable {
         }
     }
 
-    @Override
+    /** Stops it if it still runs. */
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             stop();

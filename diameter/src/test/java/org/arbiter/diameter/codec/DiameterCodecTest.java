@@ -172,7 +172,7 @@ class DiameterCodecTest {
         EmbeddedChannel ch = channel(65536);
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 20, (byte) 0x80}));
 
-        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.<Object>readInbound()).isNull();
         ch.finishAndReleaseAll();
     }
 
@@ -187,7 +187,7 @@ class DiameterCodecTest {
         assertThat(im.resultCode()).isEqualTo(5011);
         assertThat(im.framingLost()).isTrue();
         assertThat(im.hopByHop()).isEqualTo(1);
-        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.<Object>readInbound()).isNull();
         assertThat(dec.state()).isEqualTo(DiameterDecoder.State.DISCARD);
         ch.finishAndReleaseAll();
     }
@@ -334,7 +334,7 @@ class DiameterCodecTest {
         ch.writeInbound(Unpooled.wrappedBuffer(bad, good));
 
         assertThat(invalid(ch.readInbound()).framingLost()).isFalse();
-        assertThat((Object) ch.readInbound()).isInstanceOf(DiameterMessage.class);
+        assertThat(ch.<Object>readInbound()).isInstanceOf(DiameterMessage.class);
         ch.finishAndReleaseAll();
     }
 

@@ -72,6 +72,7 @@ class PeerIT {
     void peerIsListedOpenAfterTheCapabilitiesExchange() throws Exception {
         start(config());
         try (TestPeer p = TestPeer.open(server.port(), "pcscf.rx.test")) {
+            assertThat(p.host()).isEqualTo("pcscf.rx.test");
             assertThat(server.peers()).singleElement().satisfies(s -> {
                 assertThat(s.host()).isEqualTo("pcscf.rx.test");
                 assertThat(s.state()).isEqualTo(PeerState.R_OPEN);
@@ -301,5 +302,38 @@ class PeerIT {
             DiameterMessage rar = p.receiveSkippingWatchdog();
             assertThat(rar.commandCode()).isEqualTo(258);
         }
+    }
+
+    /**
+     * Both sides connect at once: our CER waits on our connection to the peer while the peer's CER
+     * arrives on its connection to us. The connection initiated by the higher Origin-Host survives.
+     */
+    private void simultaneousOpen(String peerHost, boolean ourConnectionSurvives) throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(10_000);
+            start(config().allow(peerHost).connect(new DiameterConfig.ConnectPeer(peerHost, "127.0.0.1", listener.getLocalPort(), false)));
+            try (Socket s = listener.accept(); TestPeer ours = TestPeer.wrap(s, peerHost);
+                    TestPeer theirs = TestPeer.connect(server.port(), peerHost)) {
+                DiameterMessage cer = ours.receive();
+                assertThat(resultCode(theirs.exchange(theirs.cer(rxPlain())))).isEqualTo(2001);
+
+                ours.send(ours.answer(cer, 2001, u32("Auth-Application-Id", 16777236)));
+
+                assertThat(ours.closedByServer()).isEqualTo(!ourConnectionSurvives);
+                assertThat(theirs.closedByServer()).isEqualTo(ourConnectionSurvives);
+                assertThat(server.peers()).filteredOn(p -> p.state() != PeerState.CLOSED).singleElement()
+                        .extracting(PeerSnapshot::state).isEqualTo(ourConnectionSurvives ? PeerState.I_OPEN : PeerState.R_OPEN);
+            }
+        }
+    }
+
+    @Test
+    void electionWonKeepsOurConnection() throws Exception {
+        simultaneousOpen("other.rx.test", true);
+    }
+
+    @Test
+    void electionLostKeepsThePeersConnection() throws Exception {
+        simultaneousOpen("zz.rx.test", false);
     }
 }
