@@ -105,6 +105,36 @@ class KamailioRxCallsIT {
     }
 
     @Test
+    void answerThatLowersTheGameFlowIsReservedAsAnswered() {
+        try (CallLab lab = CallLab.start(dir, InProcessArbiter.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
+            ArbiterUnderTest arbiter = lab.arbiter();
+            // the callee answers the game flow with b=AS:1500 and a=qos-latency:30 (offered: 2000, 40)
+            SippProcess callee = lab.callee("uas-answer.xml", 1, 1500, 30, Duration.ofSeconds(30));
+            SippProcess caller = lab.caller("uac-call.xml", 1, 1, Duration.ofSeconds(3), Duration.ofSeconds(15),
+                    Duration.ofSeconds(30));
+            arbiter.awaitExchanges(Duration.ofSeconds(15), "the AAR", ex -> !ex.isEmpty());
+            RxExchange aar = arbiter.exchanges().getFirst();
+            assertThat(aar.code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
+            assertThat(activeHolds(arbiter, aar.sessionId())).hasSize(HOLDS_PER_CALL);
+
+            // the answerer's requirement is the one authorized (ARCHITECTURE.md section 5): 1.5 Mbit/s each way
+            long callBps = 64_000 + 1_500_000;
+            assertPoolUse(arbiter, Map.of(
+                    AccessNetworks.CALLER_LINE, callBps,
+                    AccessNetworks.CALLEE_LINE, callBps,
+                    AccessNetworks.DSLAM_UPLINK, 2 * callBps,
+                    AccessNetworks.BRAS_POOL, 2 * callBps));
+
+            assertThat(caller.await(Duration.ofSeconds(30)).successful()).as("the call; %s", caller.report()).isEqualTo(1);
+            assertThat(callee.await(Duration.ofSeconds(20)).successful()).as("the call at the callee; %s", callee.report())
+                    .isEqualTo(1);
+            arbiter.awaitExchanges(Duration.ofSeconds(10), "the STR", ex -> ex.size() == 2);
+            assertThat(arbiter.exchanges().get(1).code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
+            assertNothingHeld(arbiter);
+        }
+    }
+
+    @Test
     void callBeyondTheCalleeLineIsRefusedWith488AndHoldsNothing() {
         try (CallLab lab = CallLab.start(dir, InProcessArbiter.start(dir.resolve("arbiter"), AccessNetworks.narrowCalleeLine()))) {
             ArbiterUnderTest arbiter = lab.arbiter();
@@ -141,6 +171,8 @@ class KamailioRxCallsIT {
             RxExchange aar = arbiter.exchanges().getFirst();
             assertThat(aar.code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
             assertThat(activeHolds(arbiter, aar.sessionId())).hasSize(HOLDS_PER_CALL);
+            // Kamailio tears down both sides only of a confirmed dialog: wait until the ACK got through
+            callee.awaitMessage("ACK sip:", Duration.ofSeconds(10));
 
             arbiter.abort(aar.sessionId(), aar.originHost(), "the operator ends the session");
 

@@ -118,6 +118,15 @@ final class SippProcess implements AutoCloseable {
                 + "\noutput:\n" + read(dir.resolve(name + ".out"), 15);
     }
 
+    /**
+     * Waits until SIPp's message log shows a line starting with {@code firstLine} (SIPp writes
+     * each message as it sends or receives it); fails after {@code timeout}.
+     */
+    void awaitMessage(String firstLine, Duration timeout) {
+        Poll.until(timeout, "'" + firstLine + "' in the messages of SIPp run '" + name + "'",
+                () -> messages().lines().anyMatch(l -> l.startsWith(firstLine)), this::report);
+    }
+
     /** The messages SIPp sent and received. */
     String messages() {
         return read(dir.resolve(name + "-messages.log"), Integer.MAX_VALUE);
