@@ -30,7 +30,7 @@ class ArbiterRestartIT {
 
     @Test
     void restartMidCallKeepsTheReservationAndReleasesItOnTheLaterBye() {
-        try (CallLab lab = CallLab.start(dir, InProcessArbiter.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
+        try (CallLab lab = CallLab.start(dir, ArbiterUnderTest.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
             ArbiterUnderTest arbiter = lab.arbiter();
             SippProcess callee = lab.callee("uas-answer.xml", 1, 2000, 40, Duration.ofSeconds(40));
             // the hold outlasts the restart and cdp's reconnect (Tc = 2 s) by several seconds

@@ -1,5 +1,6 @@
 package org.arbiter.e2e;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,12 +8,13 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.arbiter.core.ledger.PoolUsage;
 import org.arbiter.core.ledger.SessionView;
+import org.arbiter.core.ledger.Topology;
 
 /**
  * The Arbiter the end-to-end tests run the P-CSCF against: its Diameter Rx endpoint, and what the
- * tests observe and do to it. Today it runs in the test's JVM ({@link InProcessArbiter}); a
- * process started from the {@code arbiter serve} launcher is the other implementation, so the
- * tests do not change when they switch.
+ * tests observe and do to it. Every test gets it from {@link #start}, which today assembles it in
+ * the test's JVM ({@link InProcessArbiter}); an implementation that runs the {@code arbiter serve}
+ * process and reads its admin API replaces that one line, and the tests do not change.
  *
  * <p>Its Diameter identity is {@link #ORIGIN_HOST}, the IP literal Kamailio's cdp names it by:
  * cdp matches the PDP's ASRs by that name and connects to it.
@@ -25,6 +27,14 @@ interface ArbiterUnderTest extends AutoCloseable {
     String ORIGIN_HOST = "127.0.0.1";
     /** Arbiter's Origin-Realm: the P-CSCF's rx_dest_realm. */
     String REALM = "arbiter.test";
+
+    /**
+     * Starts Arbiter on a free port of 127.0.0.1 with its ledger (loaded with {@code topology}),
+     * its policy ({@code policy/e2e.yaml}) and its files under {@code dir}.
+     */
+    static ArbiterUnderTest start(Path dir, Topology topology) {
+        return InProcessArbiter.start(dir, topology);
+    }
 
     /** The Diameter port (the same across {@link #restart()}). */
     int diameterPort();

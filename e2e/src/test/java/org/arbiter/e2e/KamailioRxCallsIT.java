@@ -50,7 +50,7 @@ class KamailioRxCallsIT {
     @Test
     void tenCallsHoldTheirReservationsWhileUpAndReleaseThemOnBye() {
         int calls = 10;
-        try (CallLab lab = CallLab.start(dir, InProcessArbiter.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
+        try (CallLab lab = CallLab.start(dir, ArbiterUnderTest.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
             ArbiterUnderTest arbiter = lab.arbiter();
             SippProcess callee = lab.callee("uas-answer.xml", calls, 2000, 40, Duration.ofSeconds(60));
             // 5 calls per second, each held 8 s: all ten are up together from about 2 s to 8 s
@@ -106,7 +106,7 @@ class KamailioRxCallsIT {
 
     @Test
     void answerThatLowersTheGameFlowIsReservedAsAnswered() {
-        try (CallLab lab = CallLab.start(dir, InProcessArbiter.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
+        try (CallLab lab = CallLab.start(dir, ArbiterUnderTest.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
             ArbiterUnderTest arbiter = lab.arbiter();
             // the callee answers the game flow with b=AS:1500 and a=qos-latency:30 (offered: 2000, 40)
             SippProcess callee = lab.callee("uas-answer.xml", 1, 1500, 30, Duration.ofSeconds(30));
@@ -136,7 +136,7 @@ class KamailioRxCallsIT {
 
     @Test
     void callBeyondTheCalleeLineIsRefusedWith488AndHoldsNothing() {
-        try (CallLab lab = CallLab.start(dir, InProcessArbiter.start(dir.resolve("arbiter"), AccessNetworks.narrowCalleeLine()))) {
+        try (CallLab lab = CallLab.start(dir, ArbiterUnderTest.start(dir.resolve("arbiter"), AccessNetworks.narrowCalleeLine()))) {
             ArbiterUnderTest arbiter = lab.arbiter();
             SippProcess callee = lab.callee("uas-early.xml", 1, 2000, 40, Duration.ofSeconds(20));
             SippProcess caller = lab.caller("uac-refused.xml", 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(15),
@@ -162,7 +162,7 @@ class KamailioRxCallsIT {
 
     @Test
     void sessionAbortedByArbiterEndsTheCallForBothPartiesAndIsReleased() {
-        try (CallLab lab = CallLab.start(dir, InProcessArbiter.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
+        try (CallLab lab = CallLab.start(dir, ArbiterUnderTest.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
             ArbiterUnderTest arbiter = lab.arbiter();
             SippProcess callee = lab.callee("uas-answer.xml", 1, 2000, 40, Duration.ofSeconds(30));
             SippProcess caller = lab.caller("uac-aborted.xml", 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(20),
