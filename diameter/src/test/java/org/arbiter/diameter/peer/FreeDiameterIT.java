@@ -46,8 +46,14 @@ class FreeDiameterIT {
         }
     }
 
+    /** Waits until both sides consider the connection open (freeDiameterd logs its state changes). */
     private void awaitOpen() throws Exception {
         assertThat(metrics.await("state fd.test R_OPEN", WAIT)).as("peer open; freeDiameterd log:%n%s", fd.log()).isTrue();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!fd.log().contains("-> 'STATE_OPEN'") && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+        }
+        assertThat(fd.log()).contains("-> 'STATE_OPEN'");
     }
 
     @Test

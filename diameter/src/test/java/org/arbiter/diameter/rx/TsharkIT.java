@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.net.Socket;
 import org.arbiter.core.session.SpecificAction;
 import org.arbiter.diameter.DiameterConfig;
 import org.arbiter.diameter.DiameterServer;
@@ -33,13 +37,20 @@ class TsharkIT {
         "diameter.Session-Id", "diameter.Specific-Action", "diameter.Origin-Host", "_ws.malformed", "_ws.expert.severity",
         "_ws.expert.message"};
 
+    private static final Pattern PACKETS = Pattern.compile("Packets: (\\d+)");
+
     @TempDir
     Path dir;
 
+    /**
+     * Starts dumpcap and returns once it captures: after it reports "Capturing on", plain TCP
+     * connections to the port are opened until its packet counter moves.
+     */
     private static Process dumpcap(int port, Path file) throws Exception {
         Process p = new ProcessBuilder("dumpcap", "-i", "lo", "-f", "tcp port " + port, "-w", file.toString())
                 .redirectErrorStream(true).start();
         CountDownLatch capturing = new CountDownLatch(1);
+        AtomicInteger packets = new AtomicInteger();
         Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -47,12 +58,26 @@ class TsharkIT {
                     if (line.contains("Capturing on")) {
                         capturing.countDown();
                     }
+                    Matcher m = PACKETS.matcher(line);
+                    if (m.find()) {
+                        packets.set(Integer.parseInt(m.group(1)));
+                    }
                 }
             } catch (java.io.IOException e) {
                 capturing.countDown();
             }
         });
         assertThat(capturing.await(20, TimeUnit.SECONDS)).as("dumpcap reports capturing").isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (packets.get() == 0 && System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(200);
+                s.getInputStream().read(new byte[1]);
+            } catch (java.io.IOException e) {
+                // a probe only has to produce packets
+            }
+        }
+        assertThat(packets.get()).as("dumpcap counts packets").isPositive();
         return p;
     }
 
