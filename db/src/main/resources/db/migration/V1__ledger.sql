@@ -59,7 +59,8 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_ended ON sessions (ended_at);
 
--- Capacity held on one pool for one flow direction of one party of a session.
+-- Capacity held on one pool for one flow direction of one party of a session. device_id is the
+-- device the path named at admission; the enforcing device is always the pool's current one.
 -- expiry_due equals expires_at while the hold is active (RESERVED, COMMITTED) and is NULL once it
 -- is final (RELEASED, EXPIRED), so the expiry scan reads only live entries of its index.
 CREATE TABLE holds (
@@ -91,7 +92,6 @@ CREATE TABLE holds (
 );
 CREATE INDEX holds_session ON holds (session_id, generation);
 CREATE INDEX holds_expiry ON holds (expiry_due);
-CREATE INDEX holds_device ON holds (device_id, state);
 CREATE INDEX holds_pool ON holds (pool_id, state);
 
 -- Every state change of every hold, creation included (from_state NULL).

@@ -63,11 +63,14 @@ import org.slf4j.LoggerFactory;
  * counters ({@code used_ul}, {@code used_dl}) changed in the same transaction as the holds, so
  * admission costs O(path length): the session row, the session's holds, one row per pool.
  *
- * <p><b>Lock order.</b> Every transaction takes row locks in one global order: first session rows
- * (sorted by Session-Id), then pool rows (sorted by pool id), then hold rows. Admission locks one
- * session and the pools of every path of the request; expiry locks a batch of sessions, then the
- * union of their pools; a topology change locks the pools it changes. Unrelated paths admit in
- * parallel; nothing deadlocks, including several nodes on one PostgreSQL database.
+ * <p><b>Lock order.</b> Every transaction takes row locks in one global order: session rows
+ * (sorted by Session-Id), then hold rows of those sessions, then pool rows (sorted by pool id),
+ * last. Admission locks one session, writes its holds, then locks the pools of every path of the
+ * request, checks them and updates their counters; expiry locks a batch of sessions, ends their
+ * holds, then takes the union of their pools; a topology change locks only pools. Pools are the
+ * contended rows (every session under a BRAS locks it), so they are taken last and held only for
+ * the check, the counter update and the commit. Unrelated paths admit in parallel; nothing
+ * deadlocks, including several nodes on one PostgreSQL database.
  *
  * <p><b>Hold state machine</b> (core's {@link HoldState}; every transition is a row in
  * {@code hold_transitions} with time and reason):
@@ -109,22 +112,26 @@ public final class JdbcLedger implements Ledger {
     private static final int BATCH = 500;
 
     private static final String ACTIVE = "('RESERVED', 'COMMITTED')";
-    private static final String HOLD_COLUMNS = "hold_id, session_id, media_component, flow_number, direction, party, "
-            + "pool_id, device_id, bandwidth_bps, dscp, max_latency_ms, state, expires_at";
+    /** Hold columns; the device is the pool's current one (the stored one for a deleted pool). */
+    private static final String HOLD_COLUMNS = "h.hold_id, h.session_id, h.media_component, h.flow_number, "
+            + "h.direction, h.party, h.pool_id, COALESCE(p.device_id, h.device_id), h.bandwidth_bps, h.dscp, "
+            + "h.max_latency_ms, h.state, h.expires_at FROM holds h LEFT JOIN pools p ON p.id = h.pool_id";
     private static final String SESSION_COLUMNS = "session_id, generation, origin_host, subscriber, charging_id, "
             + "created_at, committed_at, policy_version, rule_id, modified";
 
     private final LedgerConfig config;
     private final HikariDataSource dataSource;
+    private final Dialect dialect;
     private final GroupSync sync;
     private final Object topologyLock = new Object();
     private volatile TopologyView topology;
 
     private record TopologyView(Topology topology, PrefixIndex index, long version, long checkedAtNanos) {}
 
-    private JdbcLedger(LedgerConfig config, HikariDataSource dataSource, GroupSync sync) {
+    private JdbcLedger(LedgerConfig config, HikariDataSource dataSource, Dialect dialect, GroupSync sync) {
         this.config = config;
         this.dataSource = dataSource;
+        this.dialect = dialect;
         this.sync = sync;
     }
 
@@ -160,7 +167,7 @@ public final class JdbcLedger implements Ledger {
         try {
             migrate(ds, config);
             GroupSync sync = durability(ds, dialect, config);
-            JdbcLedger ledger = new JdbcLedger(config, ds, sync);
+            JdbcLedger ledger = new JdbcLedger(config, ds, dialect, sync);
             ledger.reloadTopology();
             LOG.info("ledger open on {} (pool size {}, durability: {}, topology version {})", config.redactedUrl(),
                     config.maxPoolSize(), sync.description(), ledger.topology.version());
@@ -325,12 +332,9 @@ public final class JdbcLedger implements Ledger {
                     .toList();
             return new Admission(Admission.Status.UNCHANGED, holds, List.of());
         }
-        Map<String, AdmissionPlan.PoolState> pools = lockPools(tx, plan.poolsToLock());
-        List<Admission.Shortfall> shortfalls = plan.shortfalls(pools);
-        if (!shortfalls.isEmpty()) {
-            tx.discard = true;
-            return new Admission(Admission.Status.INSUFFICIENT_CAPACITY, List.of(), shortfalls);
-        }
+        // Everything that does not depend on the pools is written first; the pools are locked
+        // last, so their locks are held only for the check, the counter update and the commit.
+        // A refusal rolls all of it back.
         int generation;
         if (fresh) {
             generation = 1;
@@ -374,20 +378,34 @@ public final class JdbcLedger implements Ledger {
                     inserts.add(w);
                 }
             }
-            ps.executeBatch();
+            if (!kept.isEmpty()) {
+                ps.executeBatch();
+            }
         }
         endHolds(tx, ended, HoldState.RELEASED, now);
-        Map<String, Hold> inserted = insertHolds(tx, r, generation, inserts, pools, transitions);
+        Map<String, Hold> inserted = insertHolds(tx, r, generation, inserts, transitions);
         recordTransitions(tx, transitions, now);
-        applyDeltas(tx, plan.deltas());
         audit(tx, r.sessionId(), r.originHost(), r.decision(), "ADMITTED", r.now());
+
+        Map<String, AdmissionPlan.PoolState> pools = lockPools(tx, plan.poolsToLock());
+        List<Admission.Shortfall> shortfalls = plan.shortfalls(pools);
+        if (!shortfalls.isEmpty()) {
+            tx.discard = true;
+            return new Admission(Admission.Status.INSUFFICIENT_CAPACITY, List.of(), shortfalls);
+        }
+        applyDeltas(tx, plan.deltas());
         tx.wrote = true;
         List<Hold> holds = new ArrayList<>();
         for (AdmissionPlan.Wanted w : plan.wanted()) {
             Hold h = kept.get(w.reservationId());
-            holds.add(h != null ? h : inserted.get(w.reservationId()));
+            holds.add(h != null ? h : withDevice(inserted.get(w.reservationId()), pools.get(w.poolId()).deviceId()));
         }
         return new Admission(Admission.Status.ADMITTED, holds, List.of());
+    }
+
+    private static Hold withDevice(Hold h, String deviceId) {
+        return new Hold(h.holdId(), h.sessionId(), h.flow(), h.direction(), h.partyAddress(), h.poolId(), deviceId,
+                h.bandwidthBps(), h.dscp(), h.maxLatencyMs(), h.state(), h.expiresAt());
     }
 
     @Override
@@ -566,8 +584,8 @@ public final class JdbcLedger implements Ledger {
     public List<Hold> activeHoldsOn(String deviceId) {
         Objects.requireNonNull(deviceId, "deviceId");
         return transact("reading holds on device " + deviceId, tx -> {
-            try (PreparedStatement ps = tx.c.prepareStatement("SELECT " + HOLD_COLUMNS + " FROM holds "
-                    + "WHERE device_id = ? AND state IN " + ACTIVE + " ORDER BY hold_id")) {
+            try (PreparedStatement ps = tx.c.prepareStatement("SELECT " + HOLD_COLUMNS + " WHERE p.device_id = ? "
+                    + "AND h.state IN " + ACTIVE + " ORDER BY h.hold_id")) {
                 ps.setString(1, deviceId);
                 return holds(ps);
             }
@@ -1026,8 +1044,8 @@ public final class JdbcLedger implements Ledger {
     // holds and pools
 
     private static List<Hold> holdsOf(Tx tx, String sessionId, int generation, boolean activeOnly) throws SQLException {
-        try (PreparedStatement ps = tx.c.prepareStatement("SELECT " + HOLD_COLUMNS + " FROM holds WHERE session_id = ? "
-                + "AND generation = ?" + (activeOnly ? " AND state IN " + ACTIVE : "") + " ORDER BY hold_id")) {
+        try (PreparedStatement ps = tx.c.prepareStatement("SELECT " + HOLD_COLUMNS + " WHERE h.session_id = ? "
+                + "AND h.generation = ?" + (activeOnly ? " AND h.state IN " + ACTIVE : "") + " ORDER BY h.hold_id")) {
             ps.setString(1, sessionId);
             ps.setInt(2, generation);
             return holds(ps);
@@ -1050,22 +1068,51 @@ public final class JdbcLedger implements Ledger {
         return holds.stream().collect(Collectors.toMap(Hold::holdId, h -> h));
     }
 
-    private static Map<String, AdmissionPlan.PoolState> lockPools(Tx tx, SortedSet<String> ids) throws SQLException {
+    /**
+     * Locks the pools in id order and reads their capacity and use. PostgreSQL locks the rows of
+     * one {@code ... ORDER BY id FOR UPDATE} in the sorted order (its LockRows step runs above the
+     * sort), so one round trip takes them all; for H2, whose lock order within a statement is not
+     * specified, one statement per pool (an in-process call) keeps the order explicit.
+     */
+    private Map<String, AdmissionPlan.PoolState> lockPools(Tx tx, SortedSet<String> ids) throws SQLException {
         Map<String, AdmissionPlan.PoolState> out = new HashMap<>();
-        try (PreparedStatement ps = tx.c.prepareStatement("SELECT id, device_id, admissible_ul, admissible_dl, used_ul, "
-                + "used_dl FROM pools WHERE id = ? FOR UPDATE")) {
-            for (String id : ids) {
-                ps.setString(1, id);
+        String columns = "SELECT id, device_id, admissible_ul, admissible_dl, used_ul, used_dl FROM pools ";
+        if (dialect == Dialect.POSTGRESQL) {
+            String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+            try (PreparedStatement ps = tx.c.prepareStatement(columns + "WHERE id IN (" + marks + ") ORDER BY id FOR UPDATE")) {
+                int i = 0;
+                for (String id : ids) {
+                    ps.setString(++i, id);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new LedgerException("path names unknown pool '" + id + "'");
+                    while (rs.next()) {
+                        out.put(rs.getString(1), poolState(rs));
                     }
-                    out.put(id, new AdmissionPlan.PoolState(rs.getString(1), rs.getString(2), rs.getLong(3),
-                            rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+                }
+            }
+        } else {
+            try (PreparedStatement ps = tx.c.prepareStatement(columns + "WHERE id = ? FOR UPDATE")) {
+                for (String id : ids) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            out.put(id, poolState(rs));
+                        }
+                    }
                 }
             }
         }
+        for (String id : ids) {
+            if (!out.containsKey(id)) {
+                throw new LedgerException("path names unknown pool '" + id + "'");
+            }
+        }
         return out;
+    }
+
+    private static AdmissionPlan.PoolState poolState(ResultSet rs) throws SQLException {
+        return new AdmissionPlan.PoolState(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                rs.getLong(5), rs.getLong(6));
     }
 
     /** Adds the deltas to the pools' counters, in pool id order (the lock order). */
@@ -1090,9 +1137,9 @@ public final class JdbcLedger implements Ledger {
 
     private record Transition(long holdId, HoldState from, HoldState to, String reason) {}
 
+    /** Inserts new RESERVED holds; the device stored is the one the path named (the pool's at resolve time). */
     private static Map<String, Hold> insertHolds(Tx tx, AdmissionRequest r, int generation,
                                                  List<AdmissionPlan.Wanted> wanted,
-                                                 Map<String, AdmissionPlan.PoolState> pools,
                                                  List<Transition> transitions) throws SQLException {
         Map<String, Hold> out = new HashMap<>();
         if (wanted.isEmpty()) {
@@ -1112,7 +1159,7 @@ public final class JdbcLedger implements Ledger {
                 ps.setString(5, w.direction().label());
                 ps.setString(6, w.request().path().address());
                 ps.setString(7, w.poolId());
-                ps.setString(8, pools.get(w.poolId()).deviceId());
+                ps.setString(8, w.hop().deviceId());
                 ps.setLong(9, w.bandwidthBps());
                 ps.setInt(10, w.request().dscp());
                 ps.setObject(11, w.request().maxLatencyMs(), Types.INTEGER);
@@ -1132,7 +1179,7 @@ public final class JdbcLedger implements Ledger {
                     }
                     long id = keys.getLong(1);
                     out.put(w.reservationId(), new Hold(id, r.sessionId(), w.request().flow(), w.direction(),
-                            w.request().path().address(), w.poolId(), pools.get(w.poolId()).deviceId(),
+                            w.request().path().address(), w.poolId(), w.hop().deviceId(),
                             w.bandwidthBps(), w.request().dscp(), w.request().maxLatencyMs(), HoldState.RESERVED,
                             reservedUntil));
                     transitions.add(new Transition(id, null, HoldState.RESERVED, "admitted"));
@@ -1184,13 +1231,12 @@ public final class JdbcLedger implements Ledger {
     private record Ending(SessionRow session, List<Hold> active, HoldState finalState, TerminationCause cause) {}
 
     /**
-     * Ends sessions whose rows the transaction has locked: frees their pools (in lock order),
-     * finalises their holds, records the transitions and writes one CDR each.
+     * Ends sessions whose rows the transaction has locked: finalises their holds, records the
+     * transitions, writes one CDR each and, last, frees their pools (in lock order).
      */
     private static List<SessionRelease> endSessions(Tx tx, List<Ending> endings, Instant now) throws SQLException {
         Instant at = micros(now);
         Map<AdmissionPlan.PoolDirection, Long> freed = new HashMap<>();
-        List<Hold> all = new ArrayList<>();
         List<Transition> transitions = new ArrayList<>();
         for (Ending e : endings) {
             for (Hold h : e.active()) {
@@ -1199,10 +1245,8 @@ public final class JdbcLedger implements Ledger {
                         e.finalState() == HoldState.EXPIRED ? "expired: " + e.cause() : "released: " + e.cause()));
             }
         }
-        applyDeltas(tx, freed);
         for (Ending e : endings) {
             endHolds(tx, e.active(), e.finalState(), at);
-            all.addAll(e.active());
         }
         recordTransitions(tx, transitions, at);
         List<SessionRelease> out = new ArrayList<>();
@@ -1228,6 +1272,7 @@ public final class JdbcLedger implements Ledger {
             out.add(new SessionRelease(s.sessionId(), s.originHost(), e.active(), cdr));
         }
         writeCdrs(tx, cdrs);
+        applyDeltas(tx, freed);
         return out;
     }
 

@@ -22,7 +22,8 @@ import org.arbiter.core.qos.Direction;
  * Makes the stored pools and attachments equal to a topology, inside the caller's transaction.
  *
  * <p>Locks: the {@code ledger_state} row first (one apply at a time), then the pools it changes or
- * removes in id order (the ledger's lock order), then hold rows whose device changes. Pools it
+ * removes, in id order (the ledger's lock order). It never writes holds: a hold's enforcing device
+ * is read through its pool, so a pool's new device applies to its active holds at once. Pools it
  * adds are new rows nobody else can lock.
  */
 final class TopologyApply {
@@ -139,7 +140,7 @@ final class TopologyApply {
         try (PreparedStatement ps = c.prepareStatement("UPDATE pools SET id = ?, parent_id = ?, device_id = ?, "
                 + "capacity_ul = ?, capacity_dl = ?, admissible_fraction = ?, admissible_ul = ?, admissible_dl = ?, "
                 + "retired = FALSE, updated_at = ? WHERE id = ?");
-             PreparedStatement move = c.prepareStatement("UPDATE holds SET device_id = ? WHERE pool_id = ? "
+             PreparedStatement move = c.prepareStatement("SELECT COUNT(*) FROM holds WHERE pool_id = ? "
                      + "AND state IN ('RESERVED', 'COMMITTED')")) {
             for (PoolSpec p : changed) {
                 bindSpec(ps, 1, p);
@@ -147,9 +148,11 @@ final class TopologyApply {
                 ps.setString(10, p.id());
                 ps.executeUpdate();
                 if (!Objects.equals(stored.get(p.id()).device(), p.deviceId())) {
-                    move.setString(1, p.deviceId());
-                    move.setString(2, p.id());
-                    holdsMoved += move.executeUpdate();
+                    move.setString(1, p.id());
+                    try (ResultSet rs = move.executeQuery()) {
+                        rs.next();
+                        holdsMoved += rs.getInt(1);
+                    }
                 }
             }
         }

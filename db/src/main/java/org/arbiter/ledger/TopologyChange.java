@@ -15,7 +15,8 @@ import java.util.List;
  * @param attachmentsChanged prefixes now attached to another pool
  * @param attachmentsRemoved prefixes no longer attached
  * @param overbooked pools left below their current use (only with {@code force})
- * @param holdsMoved active holds whose enforcing device changed with their pool's device
+ * @param holdsMoved active holds whose enforcing device changed with their pool's device (reconcile
+ *     installs them on the new device and removes them from the old one)
  */
 public record TopologyChange(
         long version,

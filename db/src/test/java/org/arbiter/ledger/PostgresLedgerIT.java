@@ -20,6 +20,6 @@ class PostgresLedgerIT extends LedgerContract {
 
     @Override
     protected LedgerConfig freshDatabase() {
-        return postgres.newLedgerConfig();
+        return postgres.newLedgerConfig().withMaxPoolSize(3);
     }
 }
