@@ -17,6 +17,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerBuilder;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -99,11 +100,19 @@ final class Conditions {
     /**
      * The outcome of compiling one condition.
      *
-     * @param program the evaluable program, or {@code null} when there are issues
+     * @param condition what rules evaluate: the direct translation when there is one, else the CEL
+     *     program; {@code null} when there are issues
+     * @param program the CEL program, or {@code null} when there are issues
+     * @param direct true when {@code condition} runs without the CEL interpreter
      * @param constant {@code Boolean.TRUE}/{@code FALSE} when the expression is a literal, else {@code null}
      * @param issues what is wrong, empty when it compiled
      */
-    record Compiled(CelRuntime.Program program, Boolean constant, List<Issue> issues) {}
+    record Compiled(Condition condition, CelRuntime.Program program, boolean direct, Boolean constant, List<Issue> issues) {
+
+        static Compiled failed(List<Issue> issues) {
+            return new Compiled(null, null, false, null, issues);
+        }
+    }
 
     /** The names a condition's literals may refer to, for cross-reference checks. */
     record Names(Set<String> classes, Set<String> groups, Set<String> tiers, Set<String> media) {}
@@ -119,31 +128,30 @@ final class Conditions {
                 int column = Math.max(loc.getColumn(), 0);
                 issues.add(new Issue(line, column, explain(i.getMessage(), text, line, column)));
             }
-            return new Compiled(null, null, issues);
+            return Compiled.failed(issues);
         }
         CelAbstractSyntaxTree ast;
         try {
             ast = result.getAst();
         } catch (CelValidationException e) {
-            return new Compiled(null, null, List.of(new Issue(1, 0, e.getMessage())));
+            return Compiled.failed(List.of(new Issue(1, 0, e.getMessage())));
         }
         List<Issue> issues = checkLiterals(ast, names);
         if (!issues.isEmpty()) {
-            return new Compiled(null, null, issues);
+            return Compiled.failed(issues);
         }
         Boolean constant = ast.getExpr().getKind() == CelExpr.ExprKind.Kind.CONSTANT
                 && ast.getExpr().constant().getKind() == CelConstant.Kind.BOOLEAN_VALUE
                 ? ast.getExpr().constant().booleanValue() : null;
+        CelRuntime.Program program;
         try {
-            return new Compiled(RUNTIME.createProgram(ast), constant, List.of());
+            program = RUNTIME.createProgram(ast);
         } catch (CelEvaluationException e) {
-            return new Compiled(null, null, List.of(new Issue(1, 0, "cannot be evaluated: " + e.getMessage())));
+            return Compiled.failed(List.of(new Issue(1, 0, "cannot be evaluated: " + e.getMessage())));
         }
-    }
-
-    /** Evaluates a compiled condition against the facts of one flow. */
-    static boolean evaluate(CelRuntime.Program program, RequestFacts facts) throws CelEvaluationException {
-        return Boolean.TRUE.equals(program.eval(facts));
+        Condition direct = DirectConditions.translate(ast);
+        Condition condition = direct != null ? direct : facts -> Boolean.TRUE.equals(program.eval(facts));
+        return new Compiled(condition, program, direct != null, constant, List.of());
     }
 
     /**
@@ -318,6 +326,7 @@ final class Conditions {
 
     private static CelCompiler compiler() {
         CelCompilerBuilder b = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .setResultType(SimpleType.BOOL);
         VARIABLES.forEach(b::addVar);
         return b.build();

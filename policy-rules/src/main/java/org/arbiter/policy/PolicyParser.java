@@ -482,13 +482,13 @@ final class PolicyParser {
                 tiers.add(tier);
             }
         }
-        List<Pattern> ids = new ArrayList<>();
+        List<PolicySet.Glob> ids = new ArrayList<>();
         if (e.containsKey("subscription_ids")) {
             SequenceNode seq = t.sequence(value(e, "subscription_ids"), path + ".subscription_ids");
             for (int i = 0; seq != null && i < seq.getValue().size(); i++) {
                 String glob = t.name(seq.getValue().get(i), path + ".subscription_ids[" + i + "]");
                 if (glob != null) {
-                    ids.add(glob(glob));
+                    ids.add(new PolicySet.Glob(glob));
                 }
             }
         }
@@ -514,27 +514,6 @@ final class PolicyParser {
             return null;
         }
         return new Group(name, tier, ids, addresses);
-    }
-
-    /** A Subscription-Id pattern: {@code *} is any run of characters, {@code ?} one; case is ignored. */
-    static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (!literal.isEmpty()) {
-                    re.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                re.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (!literal.isEmpty()) {
-            re.append(Pattern.quote(literal.toString()));
-        }
-        return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
     }
 
     private static boolean validName(YamlTree t, Node at, String name, String what) {
@@ -618,7 +597,7 @@ final class PolicyParser {
                 catchAll = "rule '" + id + "' (" + at(t, anchor) + ")";
             }
             if (errors.size() == before && action != null && id != null) {
-                rules.add(new Rule(id, description, at(t, anchor), condition, unconditional ? null : compiled.program(), action));
+                rules.add(new Rule(id, description, at(t, anchor), condition, unconditional ? null : compiled.condition(), action));
             }
         }
         return rules;

@@ -1,7 +1,6 @@
 package org.arbiter.policy;
 
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
@@ -10,7 +9,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.arbiter.core.ledger.IpPrefix;
 import org.arbiter.core.policy.Decision;
 import org.arbiter.core.policy.FlowGrant;
@@ -62,13 +60,50 @@ final class PolicySet {
     record SessionClass(String name, String description, Integer maxLatencyMs, Limits uplink, Limits downlink,
                         int dscp, Integer qci, int priority, boolean preemptionCapable, boolean preemptionVulnerable) {}
 
+    /**
+     * A Subscription-Id pattern: {@code *} matches any run of characters, {@code ?} one, anything
+     * else itself with case ignored; the whole value must match.
+     */
+    record Glob(String pattern) {
+
+        boolean matches(String s) {
+            int p = 0;
+            int i = 0;
+            int star = -1;
+            int mark = 0;
+            while (i < s.length()) {
+                char c = p < pattern.length() ? pattern.charAt(p) : 0;
+                if (p < pattern.length() && c != '*' && (c == '?' || same(c, s.charAt(i)))) {
+                    p++;
+                    i++;
+                } else if (c == '*' && p < pattern.length()) {
+                    star = p++;
+                    mark = i;
+                } else if (star >= 0) {
+                    p = star + 1;
+                    i = ++mark;
+                } else {
+                    return false;
+                }
+            }
+            while (p < pattern.length() && pattern.charAt(p) == '*') {
+                p++;
+            }
+            return p == pattern.length();
+        }
+
+        private static boolean same(char a, char b) {
+            return a == b || Character.toLowerCase(a) == Character.toLowerCase(b);
+        }
+    }
+
     /** Subscribers picked by Subscription-Id pattern or address range, optionally with a tier. */
-    record Group(String name, String tier, List<Pattern> subscriptionIds, List<IpPrefix> addresses) {
+    record Group(String name, String tier, List<Glob> subscriptionIds, List<IpPrefix> addresses) {
 
         boolean matches(List<SubscriptionId> ids, byte[] address) {
             for (SubscriptionId id : ids) {
-                for (Pattern p : subscriptionIds) {
-                    if (p.matcher(id.data()).matches()) {
+                for (Glob p : subscriptionIds) {
+                    if (p.matches(id.data())) {
                         return true;
                     }
                 }
@@ -142,9 +177,9 @@ final class PolicySet {
      *
      * @param where file:line of its id, for traces and messages
      * @param condition the CEL text, or {@code null} when the rule has none (it always matches)
-     * @param program the compiled condition, or {@code null} when there is none
+     * @param compiled the compiled condition, or {@code null} when there is none
      */
-    record Rule(String id, String description, String where, String condition, CelRuntime.Program program, Action action) {}
+    record Rule(String id, String description, String where, String condition, Condition compiled, Action action) {}
 
     /** The outcome for one flow. */
     private record FlowOutcome(FlowGrant grant, ResultCode code, String reason, String ruleId, List<String> changes,
@@ -288,7 +323,7 @@ final class PolicySet {
         for (Rule r : rules) {
             boolean match;
             try {
-                match = r.program() == null || Conditions.evaluate(r.program(), facts);
+                match = r.compiled() == null || r.compiled().test(facts);
             } catch (CelEvaluationException e) {
                 flushSkipped(flow, skipped, trace);
                 String why = "condition of rule " + r.id() + " (" + r.where() + ") could not be evaluated: " + e.getMessage();

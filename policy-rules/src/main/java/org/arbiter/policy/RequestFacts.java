@@ -1,5 +1,7 @@
 package org.arbiter.policy;
 
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelVariableResolver;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -9,6 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 import org.arbiter.core.qos.FlowRequirement;
 import org.arbiter.core.qos.Modification;
 import org.arbiter.core.session.RxRequest;
@@ -36,6 +42,9 @@ final class RequestFacts implements CelVariableResolver {
     final long flowCount;
     final List<String> classes;
     final ZonedDateTime time;
+    private final long hour;
+    private final long minute;
+    private final long weekday;
 
     private long component;
     private long number;
@@ -74,6 +83,9 @@ final class RequestFacts implements CelVariableResolver {
         }
         this.classes = List.copyOf(cls);
         this.time = request.receivedAt().atZone(zone);
+        this.hour = time.getHour();
+        this.minute = time.getMinute();
+        this.weekday = time.getDayOfWeek().getValue();
     }
 
     /** Points the flow-level variables at one flow, with its bandwidths after media defaults. */
@@ -123,38 +135,83 @@ final class RequestFacts implements CelVariableResolver {
 
     @Override
     public Optional<Object> find(String name) {
-        Object v = switch (name) {
-            case Conditions.FLOW_COMPONENT -> component;
-            case Conditions.FLOW_NUMBER -> number;
-            case Conditions.FLOW_MEDIA -> media;
-            case Conditions.FLOW_CLASS -> flowClass;
-            case Conditions.FLOW_UL_BPS -> ulBps;
-            case Conditions.FLOW_DL_BPS -> dlBps;
-            case Conditions.FLOW_DEFAULTED -> defaulted;
-            case Conditions.FLOW_LATENCY_MS -> latencyMs;
-            case Conditions.FLOW_JITTER_MS -> jitterMs;
-            case Conditions.FLOW_LOSS_PERCENT -> lossPercent;
-            case Conditions.FLOW_SECURITY -> security;
-            case Conditions.FLOW_MODIFIED -> modified;
-            case Conditions.FLOW_MODIFICATIONS -> modifications;
-            case Conditions.FLOW_PEER -> peer;
-            case Conditions.SUBSCRIBER_ID -> subscriberId;
-            case Conditions.SUBSCRIBER_IDS -> subscriberIds;
-            case Conditions.SUBSCRIBER_ADDRESS -> subscriberAddress;
-            case Conditions.SUBSCRIBER_GROUPS -> groups;
-            case Conditions.SUBSCRIBER_TIER -> tier;
-            case Conditions.SUBSCRIBER_KNOWN -> known();
-            case Conditions.ORIGIN_HOST -> originHost;
-            case Conditions.ORIGIN_REALM -> originRealm;
-            case Conditions.REQUEST_APPLICATION -> application;
-            case Conditions.REQUEST_FLOWS -> flowCount;
-            case Conditions.REQUEST_CLASSES -> classes;
-            case Conditions.TIME_HOUR -> (long) time.getHour();
-            case Conditions.TIME_MINUTE -> (long) time.getMinute();
-            case Conditions.TIME_WEEKDAY -> (long) time.getDayOfWeek().getValue();
-            case Conditions.TIME_DAY -> DAYS[time.getDayOfWeek().getValue() - 1];
-            default -> null;
+        CelType type = Conditions.VARIABLES.get(name);
+        if (type == null) {
+            return Optional.empty();
+        }
+        Object v;
+        if (type.equals(SimpleType.INT)) {
+            v = longVariable(name).applyAsLong(this);
+        } else if (type.equals(SimpleType.DOUBLE)) {
+            v = doubleVariable(name).applyAsDouble(this);
+        } else if (type.equals(SimpleType.BOOL)) {
+            v = boolVariable(name).test(this);
+        } else if (type.equals(SimpleType.STRING)) {
+            v = stringVariable(name).apply(this);
+        } else {
+            v = listVariable(name).apply(this);
+        }
+        return Optional.of(v);
+    }
+
+    // The accessors of each variable, looked up once when a condition is compiled.
+
+    static ToLongFunction<RequestFacts> longVariable(String name) {
+        return switch (name) {
+            case Conditions.FLOW_COMPONENT -> f -> f.component;
+            case Conditions.FLOW_NUMBER -> f -> f.number;
+            case Conditions.FLOW_UL_BPS -> f -> f.ulBps;
+            case Conditions.FLOW_DL_BPS -> f -> f.dlBps;
+            case Conditions.FLOW_LATENCY_MS -> f -> f.latencyMs;
+            case Conditions.FLOW_JITTER_MS -> f -> f.jitterMs;
+            case Conditions.REQUEST_FLOWS -> f -> f.flowCount;
+            case Conditions.TIME_HOUR -> f -> f.hour;
+            case Conditions.TIME_MINUTE -> f -> f.minute;
+            case Conditions.TIME_WEEKDAY -> f -> f.weekday;
+            default -> throw new IllegalArgumentException("no int variable " + name);
         };
-        return Optional.ofNullable(v);
+    }
+
+    static ToDoubleFunction<RequestFacts> doubleVariable(String name) {
+        if (name.equals(Conditions.FLOW_LOSS_PERCENT)) {
+            return f -> f.lossPercent;
+        }
+        throw new IllegalArgumentException("no double variable " + name);
+    }
+
+    static Predicate<RequestFacts> boolVariable(String name) {
+        return switch (name) {
+            case Conditions.FLOW_DEFAULTED -> f -> f.defaulted;
+            case Conditions.FLOW_MODIFIED -> f -> f.modified;
+            case Conditions.SUBSCRIBER_KNOWN -> RequestFacts::known;
+            default -> throw new IllegalArgumentException("no bool variable " + name);
+        };
+    }
+
+    static Function<RequestFacts, String> stringVariable(String name) {
+        return switch (name) {
+            case Conditions.FLOW_MEDIA -> f -> f.media;
+            case Conditions.FLOW_CLASS -> f -> f.flowClass;
+            case Conditions.FLOW_SECURITY -> f -> f.security;
+            case Conditions.FLOW_PEER -> f -> f.peer;
+            case Conditions.SUBSCRIBER_ID -> f -> f.subscriberId;
+            case Conditions.SUBSCRIBER_ADDRESS -> f -> f.subscriberAddress;
+            case Conditions.SUBSCRIBER_TIER -> f -> f.tier;
+            case Conditions.ORIGIN_HOST -> f -> f.originHost;
+            case Conditions.ORIGIN_REALM -> f -> f.originRealm;
+            case Conditions.REQUEST_APPLICATION -> f -> f.application;
+            case Conditions.TIME_DAY -> f -> DAYS[(int) f.weekday - 1];
+            default -> throw new IllegalArgumentException("no string variable " + name);
+        };
+    }
+
+    static Function<RequestFacts, List<String>> listVariable(String name) {
+        return switch (name) {
+            case Conditions.FLOW_MODIFICATIONS -> f -> f.modifications;
+            case Conditions.SUBSCRIBER_IDS -> f -> f.subscriberIds;
+            case Conditions.SUBSCRIBER_GROUPS -> f -> f.groups;
+            case Conditions.REQUEST_CLASSES -> f -> f.classes;
+            default -> throw new IllegalArgumentException("no list variable " + name);
+        };
     }
 }

@@ -1,0 +1,16 @@
+package org.arbiter.policy;
+
+import dev.cel.runtime.CelEvaluationException;
+
+/**
+ * A compiled rule condition. Two implementations: conditions written in the common subset of CEL
+ * (comparisons, {@code &&}, {@code ||}, {@code !}, {@code in}, {@code startsWith},
+ * {@code endsWith}, {@code contains}) run as a tree of Java lambdas built by
+ * {@link DirectConditions}; anything else runs in the CEL interpreter. Both are thread-safe.
+ */
+@FunctionalInterface
+interface Condition {
+
+    /** Whether the condition holds for the flow the facts point at. */
+    boolean test(RequestFacts facts) throws CelEvaluationException;
+}
