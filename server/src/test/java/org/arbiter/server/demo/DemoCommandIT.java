@@ -25,7 +25,7 @@ class DemoCommandIT {
         assertThat(text)
                 .contains("2. Decision:")
                 .contains("3. Admission:")
-                .contains("line-alice")
+                .contains("dsl-line-1")
                 .contains("refused: 5063 REQUESTED_SERVICE_NOT_AUTHORIZED")
                 .contains("could grant instead")
                 .contains("a repeated STR gets 5002")
