@@ -1,6 +1,7 @@
 package org.arbiter.e2e;
 
 import static org.arbiter.e2e.CallAssertions.activeHolds;
+import static org.arbiter.e2e.CallAssertions.assertCompleted;
 import static org.arbiter.e2e.CallAssertions.assertNothingHeld;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,10 +49,8 @@ class ArbiterRestartIT {
             assertThat(activeHolds(arbiter, aar.sessionId())).as("the session as the restarted Arbiter reads it")
                     .extracting(Hold::reservationId)
                     .containsExactlyInAnyOrderElementsOf(before.stream().map(Hold::reservationId).toList());
-            SippProcess.Result placed = caller.await(Duration.ofSeconds(40));
-            SippProcess.Result answered = callee.await(Duration.ofSeconds(20));
-            assertThat(placed.successful()).as("the call; %s", caller.report()).isEqualTo(1);
-            assertThat(answered.successful()).as("the call at the callee; %s", callee.report()).isEqualTo(1);
+            assertCompleted(caller, Duration.ofSeconds(40), 1, "the caller");
+            assertCompleted(callee, Duration.ofSeconds(20), 1, "the callee");
 
             arbiter.awaitExchanges(Duration.ofSeconds(10), "the STR of the BYE", ex -> ex.size() == 2);
             RxExchange str = arbiter.exchanges().get(1);

@@ -2,6 +2,7 @@ package org.arbiter.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.arbiter.core.ledger.Hold;
@@ -34,6 +35,19 @@ final class CallAssertions {
             assertThat(u.usedUplinkBps()).as("uplink use of pool %s", u.pool().id()).isEqualTo(want);
             assertThat(u.usedDownlinkBps()).as("downlink use of pool %s", u.pool().id()).isEqualTo(want);
         }
+    }
+
+    /**
+     * Waits for a SIPp run and asserts that every call ran its scenario to the end.
+     *
+     * @param what the run, as the failure message names it
+     */
+    static SippProcess.Result assertCompleted(SippProcess run, Duration timeout, int calls, String what) {
+        SippProcess.Result r = run.await(timeout);
+        assertThat(r.successful()).as("%s: calls that ran their scenario to the end; %s", what, run.report()).isEqualTo(calls);
+        assertThat(r.failed()).as("%s: failed calls; %s", what, run.report()).isZero();
+        assertThat(r.exitCode()).as("%s: SIPp's exit code; %s", what, run.report()).isZero();
+        return r;
     }
 
     /** Asserts that no pool is in use and no device holds a reservation. */

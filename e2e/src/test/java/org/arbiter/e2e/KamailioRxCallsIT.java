@@ -1,6 +1,7 @@
 package org.arbiter.e2e;
 
 import static org.arbiter.e2e.CallAssertions.activeHolds;
+import static org.arbiter.e2e.CallAssertions.assertCompleted;
 import static org.arbiter.e2e.CallAssertions.assertNothingHeld;
 import static org.arbiter.e2e.CallAssertions.assertPoolUse;
 import static org.arbiter.e2e.CallAssertions.of;
@@ -79,11 +80,8 @@ class KamailioRxCallsIT {
                     Map.entry(AccessNetworks.DSLAM, calls * DSLAM_ROWS_PER_CALL),
                     Map.entry(AccessNetworks.BRAS, calls * BRAS_ROWS_PER_CALL));
 
-            SippProcess.Result placed = caller.await(Duration.ofSeconds(60));
-            SippProcess.Result answered = callee.await(Duration.ofSeconds(30));
-            assertThat(placed.successful()).as("calls the caller completed; %s", caller.report()).isEqualTo(calls);
-            assertThat(placed.failed()).isZero();
-            assertThat(answered.successful()).as("calls the callee completed; %s", callee.report()).isEqualTo(calls);
+            SippProcess.Result placed = assertCompleted(caller, Duration.ofSeconds(60), calls, "the caller");
+            assertCompleted(callee, Duration.ofSeconds(30), calls, "the callee");
 
             arbiter.awaitExchanges(Duration.ofSeconds(15), calls + " answered STRs",
                     ex -> of(ex, RxExchange.Kind.STR).size() == calls);
@@ -125,9 +123,8 @@ class KamailioRxCallsIT {
                     AccessNetworks.DSLAM_UPLINK, 2 * callBps,
                     AccessNetworks.BRAS_POOL, 2 * callBps));
 
-            assertThat(caller.await(Duration.ofSeconds(30)).successful()).as("the call; %s", caller.report()).isEqualTo(1);
-            assertThat(callee.await(Duration.ofSeconds(20)).successful()).as("the call at the callee; %s", callee.report())
-                    .isEqualTo(1);
+            assertCompleted(caller, Duration.ofSeconds(30), 1, "the caller");
+            assertCompleted(callee, Duration.ofSeconds(20), 1, "the callee");
             arbiter.awaitExchanges(Duration.ofSeconds(10), "the STR", ex -> ex.size() == 2);
             assertThat(arbiter.exchanges().get(1).code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
             assertNothingHeld(arbiter);
@@ -142,11 +139,9 @@ class KamailioRxCallsIT {
             SippProcess caller = lab.caller("uac-refused.xml", 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(15),
                     Duration.ofSeconds(20));
 
-            SippProcess.Result refused = caller.await(Duration.ofSeconds(30));
-            SippProcess.Result cancelled = callee.await(Duration.ofSeconds(30));
-            assertThat(refused.successful()).as("calls refused with 488 at the caller; %s", caller.report()).isEqualTo(1);
+            assertCompleted(caller, Duration.ofSeconds(30), 1, "the caller, refused with 488");
             assertThat(caller.messages()).contains("SIP/2.0 488 Sorry no QoS available").doesNotContain("SIP/2.0 200 OK");
-            assertThat(cancelled.successful()).as("callee cancelled after its 183; %s", callee.report()).isEqualTo(1);
+            assertCompleted(callee, Duration.ofSeconds(30), 1, "the callee, cancelled after its 183");
 
             assertThat(lab.kamailio().awaitNoTransactions(Duration.ofSeconds(10)))
                     .as("Kamailio finished the refused call").isTrue();
@@ -176,10 +171,8 @@ class KamailioRxCallsIT {
 
             arbiter.abort(aar.sessionId(), aar.originHost(), "the operator ends the session");
 
-            SippProcess.Result callerSide = caller.await(Duration.ofSeconds(30));
-            SippProcess.Result calleeSide = callee.await(Duration.ofSeconds(30));
-            assertThat(callerSide.successful()).as("caller got the BYE; %s", caller.report()).isEqualTo(1);
-            assertThat(calleeSide.successful()).as("callee got the BYE; %s", callee.report()).isEqualTo(1);
+            assertCompleted(caller, Duration.ofSeconds(30), 1, "the caller, which must get a BYE");
+            assertCompleted(callee, Duration.ofSeconds(30), 1, "the callee, which must get a BYE");
             arbiter.awaitExchanges(Duration.ofSeconds(10), "the STR after the ASR", ex -> ex.size() == 2);
             RxExchange str = arbiter.exchanges().get(1);
             assertThat(str.kind()).isEqualTo(RxExchange.Kind.STR);
