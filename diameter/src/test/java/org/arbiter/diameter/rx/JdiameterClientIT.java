@@ -17,6 +17,7 @@ import org.jdiameter.api.ApplicationId;
 import org.jdiameter.api.AvpSet;
 import org.jdiameter.api.Message;
 import org.jdiameter.api.Mode;
+import org.jdiameter.api.PeerState;
 import org.jdiameter.api.Request;
 import org.jdiameter.api.Session;
 import org.jdiameter.api.SessionFactory;
@@ -85,6 +86,12 @@ class JdiameterClientIT {
         stack = new StackImpl();
         sessions = stack.init(new XMLConfiguration(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))));
         stack.start(Mode.ANY_PEER, 10, TimeUnit.SECONDS);
+        org.jdiameter.api.PeerTable peers = stack.unwrap(org.jdiameter.api.PeerTable.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (peers.getPeerTable().stream().noneMatch(p -> p.getState(PeerState.class) == PeerState.OKAY) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+        }
+        assertThat(peers.getPeerTable()).as("jdiameter connected to us").anyMatch(p -> p.getState(PeerState.class) == PeerState.OKAY);
     }
 
     @AfterEach
