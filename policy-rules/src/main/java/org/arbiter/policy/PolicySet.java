@@ -100,6 +100,11 @@ final class PolicySet {
     /** Subscribers picked by Subscription-Id pattern or address range, optionally with a tier. */
     record Group(String name, String tier, List<Glob> subscriptionIds, List<IpPrefix> addresses) {
 
+        Group {
+            subscriptionIds = List.copyOf(subscriptionIds);
+            addresses = List.copyOf(addresses);
+        }
+
         boolean matches(List<SubscriptionId> ids, byte[] address) {
             for (SubscriptionId id : ids) {
                 for (Glob p : subscriptionIds) {
