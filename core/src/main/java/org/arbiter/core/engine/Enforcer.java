@@ -21,8 +21,9 @@ import org.arbiter.core.ledger.Hold;
 /**
  * Applies and removes holds on the devices that enforce their pools.
  *
- * <p>Holds are grouped per device and sent as one batch per device; devices are driven in
- * parallel on virtual threads. Every call is bounded by the per-device timeout. A hold whose pool
+ * <p>Holds are grouped per device and devices are driven in parallel on virtual threads. Concurrent
+ * requests to one device are coalesced ({@link DeviceQueue}): one batch in flight per device, the
+ * requests that arrive meanwhile go out together in the next, at most {@link #MAX_BATCH} items. Every call is bounded by the per-device timeout. A hold whose pool
  * has no device is skipped (admission-only pool). A hold naming a device that has no adapter is a
  * failure (configuration and topology disagree).
  *
@@ -33,6 +34,11 @@ public final class Enforcer implements AutoCloseable {
     private final Map<String, DeviceAdapter> devices;
     private final Duration timeout;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, DeviceQueue<DeviceReservation>> installs = new java.util.HashMap<>();
+    private final Map<String, DeviceQueue<String>> removals = new java.util.HashMap<>();
+
+    /** The most reservations one adapter call carries. */
+    public static final int MAX_BATCH = 256;
 
     /**
      * @param devices the adapters by device id
@@ -41,6 +47,21 @@ public final class Enforcer implements AutoCloseable {
     public Enforcer(Map<String, DeviceAdapter> devices, Duration timeout) {
         this.devices = Map.copyOf(devices);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.devices.forEach((id, a) -> {
+            installs.put(id, new DeviceQueue<>(DeviceReservation::id, batch -> a.install(batch, timeout), MAX_BATCH));
+            removals.put(id, new DeviceQueue<>(r -> r, batch -> a.remove(batch, timeout), MAX_BATCH));
+        });
+    }
+
+    /** Reservations waiting to be sent to a device (for tests and metrics). */
+    int queuedInstalls(String deviceId) {
+        DeviceQueue<DeviceReservation> q = installs.get(deviceId);
+        return q == null ? 0 : q.queued();
+    }
+
+    /** How long a caller waits for its batch: its own call, plus one batch ahead of it. */
+    private Duration queueWait() {
+        return timeout.multipliedBy(2).plusSeconds(1);
     }
 
     /** The configured adapters by device id. */
@@ -85,7 +106,8 @@ public final class Enforcer implements AutoCloseable {
                 }
                 continue;
             }
-            calls.put(e.getKey(), executor.submit(() -> a.install(e.getValue(), timeout)));
+            DeviceQueue<DeviceReservation> q = installs.get(e.getKey());
+            calls.put(e.getKey(), executor.submit(() -> q.submit(e.getValue(), queueWait())));
         }
         List<DeviceReservation> applied = new ArrayList<>();
         for (var e : calls.entrySet()) {
@@ -124,7 +146,8 @@ public final class Enforcer implements AutoCloseable {
                 e.getValue().forEach(id -> failures.add(new Outcome(id, OutcomeStatus.FAILED, "no adapter for device '" + e.getKey() + "'")));
                 continue;
             }
-            calls.put(e.getKey(), executor.submit(() -> a.remove(e.getValue(), timeout)));
+            DeviceQueue<String> q = removals.get(e.getKey());
+            calls.put(e.getKey(), executor.submit(() -> q.submit(e.getValue(), queueWait())));
         }
         for (var e : calls.entrySet()) {
             for (Outcome o : await(e.getValue(), byDevice.get(e.getKey()))) {
@@ -139,10 +162,10 @@ public final class Enforcer implements AutoCloseable {
     private List<Outcome> await(Future<List<Outcome>> f, List<String> ids) {
         try {
             // the adapter honours the timeout itself; the margin covers scheduling
-            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return f.get(queueWait().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            return ids.stream().map(id -> new Outcome(id, OutcomeStatus.TIMEOUT, "adapter exceeded " + timeout.toMillis() + " ms")).toList();
+            return ids.stream().map(id -> new Outcome(id, OutcomeStatus.TIMEOUT, "device queue exceeded " + queueWait().toMillis() + " ms")).toList();
         } catch (ExecutionException e) {
             String why = "adapter threw " + e.getCause();
             return ids.stream().map(id -> new Outcome(id, OutcomeStatus.FAILED, why)).toList();

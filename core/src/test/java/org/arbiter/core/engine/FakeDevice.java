@@ -14,7 +14,7 @@ import org.arbiter.core.adapter.Outcome;
 import org.arbiter.core.adapter.OutcomeStatus;
 
 /** A device in memory that can be told to refuse installs; for engine tests. */
-final class FakeDevice implements DeviceAdapter {
+class FakeDevice implements DeviceAdapter {
     final String id;
     final Map<String, DeviceReservation> rows = new ConcurrentHashMap<>();
     volatile OutcomeStatus refuseWith;
