@@ -132,6 +132,37 @@ class KamailioRxCallsIT {
     }
 
     @Test
+    void earlyAnswerIsAuthorizedOnThe183AndAgainOnThe200InOneSession() {
+        try (CallLab lab = CallLab.start(dir, ArbiterUnderTest.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
+            ArbiterUnderTest arbiter = lab.arbiter();
+            SippProcess callee = lab.callee("uas-early-answer.xml", 1, 2000, 40, Duration.ofSeconds(30));
+            SippProcess caller = lab.caller("uac-call.xml", 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(15),
+                    Duration.ofSeconds(30));
+            arbiter.awaitExchanges(Duration.ofSeconds(15), "the AARs of the 183 and the 200", ex -> ex.size() == 2);
+            List<RxExchange> aars = arbiter.exchanges();
+            assertThat(aars).extracting(RxExchange::kind).containsOnly(RxExchange.Kind.AAR);
+            assertThat(aars).extracting(RxExchange::code).containsOnly(ResultCode.DIAMETER_SUCCESS);
+            String session = aars.getFirst().sessionId();
+            assertThat(aars.get(1).sessionId()).as("the 200's AAR updates the 183's session").isEqualTo(session);
+            assertThat(activeHolds(arbiter, session)).hasSize(HOLDS_PER_CALL);
+            assertPoolUse(arbiter, Map.of(
+                    AccessNetworks.CALLER_LINE, CALL_BPS,
+                    AccessNetworks.CALLEE_LINE, CALL_BPS,
+                    AccessNetworks.DSLAM_UPLINK, 2 * CALL_BPS,
+                    AccessNetworks.BRAS_POOL, 2 * CALL_BPS));
+
+            assertCompleted(caller, Duration.ofSeconds(30), 1, "the caller");
+            assertCompleted(callee, Duration.ofSeconds(20), 1, "the callee");
+            arbiter.awaitExchanges(Duration.ofSeconds(10), "the STR", ex -> ex.size() == 3);
+            RxExchange str = arbiter.exchanges().get(2);
+            assertThat(str.kind()).isEqualTo(RxExchange.Kind.STR);
+            assertThat(str.sessionId()).isEqualTo(session);
+            assertThat(str.code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
+            assertNothingHeld(arbiter);
+        }
+    }
+
+    @Test
     void callBeyondTheCalleeLineIsRefusedWith488AndHoldsNothing() {
         try (CallLab lab = CallLab.start(dir, ArbiterUnderTest.start(dir.resolve("arbiter"), AccessNetworks.narrowCalleeLine()))) {
             ArbiterUnderTest arbiter = lab.arbiter();
