@@ -3,6 +3,8 @@ package org.arbiter.diameter;
 import java.util.List;
 import java.util.Objects;
 import org.arbiter.core.engine.AfNotifier;
+import org.arbiter.diameter.codec.DiameterMessage;
+import org.arbiter.diameter.peer.PeerConnection;
 import org.arbiter.diameter.peer.PeerSnapshot;
 import org.arbiter.diameter.peer.PeerTable;
 import org.arbiter.diameter.rx.RxApplication;
@@ -36,7 +38,7 @@ public final class DiameterServer implements AutoCloseable {
         this.rx = new RxApplication(cfg, handler, metrics, notifier);
     }
 
-    private void dispatch(org.arbiter.diameter.peer.PeerConnection from, org.arbiter.diameter.codec.DiameterMessage request, long at) {
+    private void dispatch(PeerConnection from, DiameterMessage request, long at) {
         rx.onRequest(from, request, at);
     }
 

@@ -35,13 +35,11 @@ public final class AnswerBuilder {
     private int experimentalVendor;
     private String errorMessage;
     private Avp failedAvp;
-    private long applicationId;
 
     private AnswerBuilder(DiameterMessage request, String originHost, String originRealm) {
         this.request = Objects.requireNonNull(request, "request");
         this.originHost = Objects.requireNonNull(originHost, "originHost");
         this.originRealm = Objects.requireNonNull(originRealm, "originRealm");
-        this.applicationId = request.applicationId();
     }
 
     /** An answer to {@code request} from this node, failed (5012) until told otherwise. */
@@ -74,21 +72,10 @@ public final class AnswerBuilder {
         return this;
     }
 
-    /** Replaces the Application-ID copied from the request. */
-    public AnswerBuilder applicationId(long id) {
-        this.applicationId = id;
-        return this;
-    }
-
     /** Adds AVPs after Origin-Host/Origin-Realm and the result. */
     public AnswerBuilder add(Avp... avps) {
         body.addAll(List.of(avps));
         return this;
-    }
-
-    /** The result the answer carries now. */
-    public long result() {
-        return resultCode;
     }
 
     public DiameterMessage build() {
@@ -118,6 +105,6 @@ public final class AnswerBuilder {
         if (experimentalVendor == 0 && ProtocolResult.protocolError(resultCode)) {
             flags |= DiameterMessage.FLAG_ERROR;
         }
-        return new DiameterMessage(flags, request.commandCode(), applicationId, request.hopByHop(), request.endToEnd(), avps);
+        return new DiameterMessage(flags, request.commandCode(), request.applicationId(), request.hopByHop(), request.endToEnd(), avps);
     }
 }

@@ -147,10 +147,6 @@ public final class PeerConnection {
         }
     }
 
-    int pendingCount() {
-        return pending.size();
-    }
-
     Channel channel() {
         return channel;
     }

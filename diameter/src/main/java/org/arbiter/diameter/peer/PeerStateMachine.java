@@ -1,5 +1,7 @@
 package org.arbiter.diameter.peer;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import org.arbiter.diameter.DiameterConfig;
 import org.arbiter.diameter.codec.AnswerBuilder;
+import org.arbiter.diameter.codec.Avp;
 import org.arbiter.diameter.codec.DiameterMessage;
 import org.arbiter.diameter.codec.Dictionary;
 import org.arbiter.diameter.codec.InvalidMessage;
@@ -66,6 +69,8 @@ final class PeerStateMachine extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(PeerStateMachine.class);
     private static final Dictionary D = Dictionary.standard();
     private static final int ELECTION_LOST = 4003;
+    /** An AAA carries Auth-Application-Id even when the AAR was malformed (TS 29.214 §5.6.2). */
+    private static final int AA = D.command("AA");
 
     private final PeerTable table;
     private final DiameterConfig cfg;
@@ -227,10 +232,13 @@ final class PeerStateMachine extends ChannelInboundHandlerAdapter {
             if (im.failedAvp() != null) {
                 b.failedAvp(im.failedAvp());
             }
+            if (im.commandCode() == AA && im.applicationId() == CapabilitiesExchange.RX) {
+                b.add(Avp.unsigned32(D.avp("Auth-Application-Id"), CapabilitiesExchange.RX));
+            }
             send(im.partial(), b.build(), System.nanoTime());
         }
         if (im.framingLost() || !isOpen()) {
-            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -374,8 +382,8 @@ final class PeerStateMachine extends ChannelInboundHandlerAdapter {
         return AnswerBuilder.to(request, cfg.originHost(), cfg.originRealm());
     }
 
-    private io.netty.channel.ChannelFuture send(DiameterMessage request, DiameterMessage answer, long receivedNanos) {
-        io.netty.channel.ChannelFuture f = ctx.writeAndFlush(answer);
+    private ChannelFuture send(DiameterMessage request, DiameterMessage answer, long receivedNanos) {
+        ChannelFuture f = ctx.writeAndFlush(answer);
         table.metrics().requestAnswered(D.commandName(request.commandCode()), resultCode(answer), Duration.ofNanos(System.nanoTime() - receivedNanos));
         return f;
     }

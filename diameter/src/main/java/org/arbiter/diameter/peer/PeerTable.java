@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -57,6 +58,8 @@ public final class PeerTable implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTable.class);
     private static final Dictionary D = Dictionary.standard();
     private static final long MAX_BACKOFF_MS = 30_000;
+    /** The name prefix of the I/O threads (two at most), all stopped by {@link #close()}. */
+    public static final String IO_THREAD_PREFIX = "diameter-io";
 
     /** An application request: where it came from, the request, and when it was decoded. */
     public interface ApplicationRequests {
@@ -74,7 +77,8 @@ public final class PeerTable implements AutoCloseable {
     private final Set<PeerStateMachine> all = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> stateIds = new ConcurrentHashMap<>();
     private final List<Connector> connectors = new ArrayList<>();
-    private final List<Channel> listeners = new ArrayList<>();
+    private Channel tcpListener;
+    private Channel tlsListener;
     private EventLoopGroup group;
     private SslContext serverTls;
     private SslContext clientTls;
@@ -100,13 +104,14 @@ public final class PeerTable implements AutoCloseable {
             serverTls = cfg.tls().port() >= 0 ? TlsContexts.server(cfg.tls()) : null;
             clientTls = TlsContexts.client(cfg.tls());
         }
-        group = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory(IO_THREAD_PREFIX), NioIoHandler.newFactory());
         try {
             if (cfg.listenPort() >= 0) {
-                listeners.add(bind(cfg.listenPort(), null));
+                tcpListener = bind(cfg.listenPort(), null);
             }
             if (serverTls != null) {
-                listeners.add(bind(cfg.tls().port(), serverTls));
+                tlsListener = bind(cfg.tls().port(), serverTls);
             }
         } catch (RuntimeException e) {
             close();
@@ -152,18 +157,16 @@ public final class PeerTable implements AutoCloseable {
 
     /** The bound plain TCP port, or -1. */
     public int port() {
-        return listenerPort(false);
+        return listenerPort(tcpListener);
     }
 
     /** The bound TLS port, or -1. */
     public int tlsPort() {
-        return listenerPort(true);
+        return listenerPort(tlsListener);
     }
 
-    private int listenerPort(boolean tls) {
-        int i = tls ? (cfg.listenPort() >= 0 ? 1 : 0) : 0;
-        boolean present = tls ? serverTls != null : cfg.listenPort() >= 0;
-        return present && listeners.size() > i ? ((InetSocketAddress) listeners.get(i).localAddress()).getPort() : -1;
+    private static int listenerPort(Channel listener) {
+        return listener != null ? ((InetSocketAddress) listener.localAddress()).getPort() : -1;
     }
 
     /** The open connection to {@code host}, or {@code null}. */
@@ -306,8 +309,10 @@ public final class PeerTable implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Channel l : listeners) {
-            l.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        for (Channel l : new Channel[] {tcpListener, tlsListener}) {
+            if (l != null) {
+                l.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
         }
         for (PeerStateMachine sm : all) {
             sm.closeQuietly();

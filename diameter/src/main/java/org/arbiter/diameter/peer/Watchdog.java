@@ -80,10 +80,6 @@ final class Watchdog {
         }
     }
 
-    boolean suspect() {
-        return suspect;
-    }
-
     private void arm() {
         if (timer != null) {
             timer.cancel(false);

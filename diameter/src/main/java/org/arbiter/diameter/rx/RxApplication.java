@@ -105,8 +105,12 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
     }
 
     private DiameterMessage busy(DiameterMessage request) {
-        return answer(request).resultCode(ProtocolResult.DIAMETER_TOO_BUSY.code())
-                .errorMessage("too busy: " + cfg.maxInFlight() + " requests in flight").build();
+        AnswerBuilder b = answer(request).resultCode(ProtocolResult.DIAMETER_TOO_BUSY.code())
+                .errorMessage("too busy: " + cfg.maxInFlight() + " requests in flight");
+        if (request.commandCode() == AA) {
+            b.add(Avp.unsigned32(AUTH_APPLICATION_ID, RX));
+        }
+        return b.build();
     }
 
     private void handle(PeerConnection from, DiameterMessage request, long receivedNanos) {

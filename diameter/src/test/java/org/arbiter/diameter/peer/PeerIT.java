@@ -232,6 +232,7 @@ class PeerIT {
 
             assertThat(resultCode(a)).isEqualTo(5001);
             assertThat(text(a, "Session-Id")).isEqualTo("pcscf.rx.test;9;9");
+            assertThat(a.find(D.avp("Auth-Application-Id")).unsigned32()).isEqualTo(16777236);
             assertThat(a.find(D.avp("Failed-AVP")).children().getFirst().code()).isEqualTo(777);
             assertThat(resultCode(p.exchange(p.request(280, 0, List.of(text("Origin-Host", "pcscf.rx.test"), text("Origin-Realm", "rx.test"))))))
                     .isEqualTo(2001);
@@ -335,5 +336,38 @@ class PeerIT {
     @Test
     void electionLostKeepsThePeersConnection() throws Exception {
         simultaneousOpen("zz.rx.test", false);
+    }
+
+    @Test
+    void takenPortFailsTheStartNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(config().listen("127.0.0.1", taken.getLocalPort())))
+                    .isInstanceOf(org.arbiter.diameter.DiameterException.class)
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+        }
+        assertThat(ioThreadsAfterClose()).isZero();
+    }
+
+    @Test
+    void closeStopsEveryIoThread() throws Exception {
+        start(config());
+        try (TestPeer p = TestPeer.open(server.port(), "pcscf.rx.test")) {
+            assertThat(resultCode(p.exchange(p.aar("pcscf.rx.test;close;1")))).isEqualTo(2001);
+        }
+        server.close();
+        server = null;
+
+        assertThat(ioThreadsAfterClose()).isZero();
+    }
+
+    /** Live I/O threads, polled until none is left or 5 s have passed. */
+    private static long ioThreadsAfterClose() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long n;
+        while ((n = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(PeerTable.IO_THREAD_PREFIX)).count()) > 0
+                && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        return n;
     }
 }

@@ -23,6 +23,7 @@ import org.arbiter.diameter.TestPeer;
 import org.arbiter.diameter.codec.DiameterEncoder;
 import org.arbiter.diameter.codec.InvalidMessage;
 import org.arbiter.diameter.codec.RxSamples;
+import org.arbiter.diameter.peer.PeerTable;
 
 /**
  * Random and mutated bytes against a live server: it answers with well-formed frames or closes
@@ -53,6 +54,15 @@ class LiveSocketFuzzIT {
         } finally {
             server.close();
         }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (ioThreads() > 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        assertThat(ioThreads()).as("I/O threads left after close").isZero();
+    }
+
+    private static long ioThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(PeerTable.IO_THREAD_PREFIX)).count();
     }
 
     /** Sends bytes, reads what comes back until the server closes or goes quiet; every frame must parse. */

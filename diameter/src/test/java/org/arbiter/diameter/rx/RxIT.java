@@ -187,6 +187,7 @@ class RxIT {
 
             assertThat(resultCode(busy)).isEqualTo(3004);
             assertThat(busy.isError()).isTrue();
+            assertThat(busy.find(D.avp("Auth-Application-Id")).unsigned32()).isEqualTo(16777236);
             assertThat(text(busy, "Session-Id")).isEqualTo("pcscf.rx.test;12;2");
             assertThat(resultCode(p.receiveSkippingWatchdog())).isEqualTo(2001);
         }
