@@ -1,7 +1,9 @@
 package org.arbiter.server;
 
 import org.arbiter.server.adapters.AdaptersCommand;
+import org.arbiter.server.cdr.CdrCommand;
 import org.arbiter.server.demo.DemoCommand;
+import org.arbiter.server.ledger.LedgerCommand;
 import org.arbiter.server.policy.PolicyCommand;
 import org.arbiter.server.qos.QosCommand;
 import picocli.CommandLine.Command;
@@ -18,6 +20,8 @@ import picocli.CommandLine.Command;
             AdaptersCommand.class,
             QosCommand.class,
             PolicyCommand.class,
+            LedgerCommand.class,
+            CdrCommand.class,
         })
 final class ArbiterCommand implements Runnable {
 

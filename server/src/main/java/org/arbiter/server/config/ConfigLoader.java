@@ -118,7 +118,9 @@ public final class ConfigLoader {
     }
 
     private static ArbiterConfig.Ledger ledger(Section s, Path base) {
-        String url = s.string("url", "jdbc:h2:file:" + path(base, "data/arbiter") + ";DB_CLOSE_ON_EXIT=FALSE");
+        // AUTO_SERVER lets the CLI (arbiter ledger, arbiter cdr export) read while the server runs;
+        // serve closes the ledger itself on SIGTERM, before the JVM (and H2) shut down
+        String url = s.string("url", "jdbc:h2:file:" + path(base, "data/arbiter") + ";AUTO_SERVER=TRUE");
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException(null, "ledger.url", "invalid value '" + url + "'; expected a jdbc:h2: or jdbc:postgresql: URL");
         }
