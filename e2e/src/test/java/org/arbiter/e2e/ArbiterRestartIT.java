@@ -42,6 +42,8 @@ class ArbiterRestartIT {
             assertThat(aar.code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
             List<Hold> before = activeHolds(arbiter, aar.sessionId());
             assertThat(before).hasSize(2 * 2 * 2 * AccessNetworks.PATH_LENGTH);
+            // the AAA is on the wire once the call is up: a restart before would lose it (Kamailio then answers 488)
+            callee.awaitMessage("ACK sip:", Duration.ofSeconds(10));
 
             arbiter.restart();
             lab.awaitRxConnection();

@@ -39,7 +39,7 @@ interface ArbiterUnderTest extends AutoCloseable {
     /** The Diameter port (the same across {@link #restart()}). */
     int diameterPort();
 
-    /** The AARs and STRs answered so far, in the order answered. */
+    /** The AARs and STRs answered so far, in the order answered (the answer may still be in flight). */
     List<RxExchange> exchanges();
 
     /** Waits until the answered exchanges satisfy {@code condition}; fails naming {@code what}. */

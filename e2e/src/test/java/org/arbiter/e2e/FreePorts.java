@@ -10,9 +10,11 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Free ports on 127.0.0.1 for the peers a test starts: the port is found by binding port 0 and
- * reading it back, then released for the peer to bind. Ports handed out once by an instance are
- * not handed out again by it, so one test never gives two peers the same port.
+ * Free UDP ports on 127.0.0.1 for the SIP peers a test starts (SIP, SIPp's control socket): the
+ * port is found by binding port 0 and reading it back, then released for the peer to bind. Ports
+ * handed out once by an instance are not handed out again by it, so one test never gives two
+ * peers the same port. The Diameter port needs no help: Arbiter binds port 0 itself and reports
+ * the port it got.
  *
  * <p>Not thread-safe; one instance per test.
  */
@@ -36,20 +38,6 @@ final class FreePorts {
             }
         }
         throw new IllegalStateException("found no UDP port free on " + LOOPBACK + " in 50 attempts");
-    }
-
-    /** A TCP port (Diameter). */
-    int tcp() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-                if (given.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot bind a TCP socket on " + LOOPBACK, e);
-            }
-        }
-        throw new IllegalStateException("found no TCP port free on " + LOOPBACK + " in 50 attempts");
     }
 
     private static boolean tcpFree(int port) {

@@ -44,7 +44,8 @@ import org.arbiter.policy.RulePolicyEngine;
  * engine, the policy and the ledger connection do not (the ledger file does).
  *
  * <p>Every AAR and STR the front end hands to the engine is recorded as an {@link RxExchange}
- * once the engine answered, so a test that saw an exchange sees the ledger as it was answered.
+ * once the engine answered, so a test that saw an exchange sees the ledger as it was answered;
+ * the answer itself may still be on its way to the P-CSCF.
  *
  * <p>Thread-safe: the front end's workers record, the test thread reads.
  */

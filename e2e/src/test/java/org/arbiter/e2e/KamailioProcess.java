@@ -125,10 +125,6 @@ final class KamailioProcess implements AutoCloseable {
         return sipPort;
     }
 
-    Path directory() {
-        return dir;
-    }
-
     /** The SIP transactions Kamailio holds in memory now, or -1 when kamcmd could not tell. */
     int transactionsInMemory() {
         Matcher m = CURRENT.matcher(kamcmd("tm.stats"));
@@ -158,15 +154,6 @@ final class KamailioProcess implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(kamailio.log unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    /** Kamailio's whole log so far. */
-    String log() {
-        try {
-            return Files.readString(dir.resolve("kamailio.log"), StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir.resolve("kamailio.log"), e);
         }
     }
 
