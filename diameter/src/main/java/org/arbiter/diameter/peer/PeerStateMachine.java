@@ -218,6 +218,13 @@ final class PeerStateMachine extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof DiameterMessage m) {
                 onMessage(m);
             }
+        } catch (RuntimeException e) {
+            LOG.error("failed to process {} from {}; answering 5012", msg, ctx.channel().remoteAddress(), e);
+            if (msg instanceof DiameterMessage m && m.isRequest() && isOpen()) {
+                send(m, answer(m).errorMessage("internal error").build(), System.nanoTime());
+            } else {
+                ctx.close();
+            }
         } finally {
             MDC.remove("peer");
         }
