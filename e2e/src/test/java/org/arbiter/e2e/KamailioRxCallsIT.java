@@ -54,16 +54,18 @@ class KamailioRxCallsIT {
         try (CallLab lab = CallLab.start(dir, ArbiterUnderTest.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
             ArbiterUnderTest arbiter = lab.arbiter();
             SippProcess callee = lab.callee("uas-answer.xml", calls, 2000, 40, Duration.ofSeconds(60));
-            // 5 calls per second, each held 8 s: all ten are up together from about 2 s to 8 s
-            SippProcess caller = lab.caller("uac-call.xml", calls, 5, Duration.ofSeconds(8), Duration.ofSeconds(15),
+            // 5 calls per second, each held 10 s: all ten are up together from about 2 s to 10 s
+            // (less when the AARs queue on the shared pools; on a loaded machine they took up to 1.5 s)
+            SippProcess caller = lab.caller("uac-call.xml", calls, 5, Duration.ofSeconds(10), Duration.ofSeconds(15),
                     Duration.ofSeconds(60));
 
             arbiter.awaitExchanges(Duration.ofSeconds(30), calls + " answered AARs",
-                    ex -> of(ex, RxExchange.Kind.AAR).size() == calls);
+                    ex -> of(ex, RxExchange.Kind.AAR).size() >= calls);
 
             List<RxExchange> during = arbiter.exchanges();
             assertThat(of(during, RxExchange.Kind.STR)).as("STRs before the first call ended").isEmpty();
             List<RxExchange> aars = of(during, RxExchange.Kind.AAR);
+            assertThat(aars).as("one AAR per call").hasSize(calls);
             assertThat(aars).extracting(RxExchange::code).containsOnly(ResultCode.DIAMETER_SUCCESS);
             assertThat(aars).extracting(RxExchange::originHost).containsOnly(KamailioProcess.ORIGIN_HOST);
             List<String> sessions = aars.stream().map(RxExchange::sessionId).toList();
