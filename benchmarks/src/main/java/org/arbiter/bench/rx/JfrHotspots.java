@@ -1,0 +1,73 @@
+package org.arbiter.bench.rx;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Summarises the CPU samples ({@code jdk.ExecutionSample}) of a JFR recording: the methods with the
+ * most samples on top of the stack (self), the methods present in the most stacks (total), and
+ * the project's own methods ({@code org.arbiter}) by total, which is where a fix would go.
+ *
+ * <pre>java -cp benchmarks/target/classes org.arbiter.bench.rx.JfrHotspots target.jfr [top=25]</pre>
+ */
+public final class JfrHotspots {
+
+    private JfrHotspots() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1) {
+            System.err.println("usage: JfrHotspots <recording.jfr> [top]");
+            System.exit(2);
+        }
+        int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        Map<String, Integer> self = new HashMap<>();
+        Map<String, Integer> total = new HashMap<>();
+        int samples = 0;
+        for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
+            if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+                continue;
+            }
+            RecordedStackTrace st = e.getStackTrace();
+            if (st == null || st.getFrames().isEmpty()) {
+                continue;
+            }
+            samples++;
+            List<RecordedFrame> frames = st.getFrames();
+            self.merge(name(frames.getFirst()), 1, Integer::sum);
+            Set<String> seen = new HashSet<>();
+            for (RecordedFrame f : frames) {
+                String n = name(f);
+                if (seen.add(n)) {
+                    total.merge(n, 1, Integer::sum);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d execution samples in %s%n", samples, args[0]);
+        print("self (top of stack)", self, samples, top, false);
+        print("total (in the stack)", total, samples, top, false);
+        print("org.arbiter methods, total", total, samples, top, true);
+    }
+
+    private static void print(String title, Map<String, Integer> counts, int samples, int top, boolean ours) {
+        System.out.println("-- " + title);
+        counts.entrySet().stream()
+                .filter(e -> !ours || e.getKey().startsWith("org.arbiter"))
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(top)
+                .forEach(e -> System.out.printf(Locale.ROOT, "%6.2f%%  %s%n", 100.0 * e.getValue() / Math.max(1, samples), e.getKey()));
+    }
+
+    private static String name(RecordedFrame f) {
+        return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+    }
+}
