@@ -50,7 +50,6 @@ final class Conditions {
     static final String FLOW_CLASS = "flow.class";
     static final String FLOW_UL_BPS = "flow.ul_bps";
     static final String FLOW_DL_BPS = "flow.dl_bps";
-    static final String FLOW_DEFAULTED = "flow.defaulted";
     static final String FLOW_LATENCY_MS = "flow.latency_ms";
     static final String FLOW_JITTER_MS = "flow.jitter_ms";
     static final String FLOW_LOSS_PERCENT = "flow.loss_percent";
@@ -297,7 +296,6 @@ final class Conditions {
         v.put(FLOW_CLASS, SimpleType.STRING);
         v.put(FLOW_UL_BPS, SimpleType.INT);
         v.put(FLOW_DL_BPS, SimpleType.INT);
-        v.put(FLOW_DEFAULTED, SimpleType.BOOL);
         v.put(FLOW_LATENCY_MS, SimpleType.INT);
         v.put(FLOW_JITTER_MS, SimpleType.INT);
         v.put(FLOW_LOSS_PERCENT, SimpleType.DOUBLE);

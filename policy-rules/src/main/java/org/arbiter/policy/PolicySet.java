@@ -198,6 +198,7 @@ final class PolicySet {
     private final Map<String, SessionClass> classes;
     private final List<Group> groups;
     private final Map<MediaType, long[]> mediaDefaults;
+    private final org.arbiter.core.qos.MediaDefaults extractionDefaults;
     private final List<Rule> rules;
     private final Action unmatched;
     private final Action unknown;
@@ -214,6 +215,12 @@ final class PolicySet {
         EnumMap<MediaType, long[]> md = new EnumMap<>(MediaType.class);
         mediaDefaults.forEach((k, v) -> md.put(k, v.clone()));
         this.mediaDefaults = md;
+        org.arbiter.core.qos.MediaDefaults ed = org.arbiter.core.qos.MediaDefaults.builtIn();
+        for (Map.Entry<MediaType, long[]> e : md.entrySet()) {
+            // the extractor applies one bandwidth to every direction a stream carries media in
+            ed = ed.withMediaType(e.getKey(), Math.max(e.getValue()[0], e.getValue()[1]));
+        }
+        this.extractionDefaults = ed;
         this.rules = List.copyOf(rules);
         this.unmatched = Objects.requireNonNull(unmatched);
         this.unknown = unknown;
@@ -295,6 +302,11 @@ final class PolicySet {
         return combine(flows, outcomes, trace);
     }
 
+    /** The bandwidth of media streams that neither Rx AVPs nor SDP state: built-in, overridden by media_defaults. */
+    org.arbiter.core.qos.MediaDefaults extractionDefaults() {
+        return extractionDefaults;
+    }
+
     private FlowOutcome decideFlow(RequestFacts facts, FlowRequirement f, List<String> trace) {
         String flow = "flow " + f.key();
         long ul = f.uplink().bandwidthBps();
@@ -303,19 +315,9 @@ final class PolicySet {
                 .append(f.mediaType() == null ? "(no media type)" : f.mediaType().name().toLowerCase(java.util.Locale.ROOT))
                 .append(" class ").append(f.sessionClass() == null ? "-" : f.sessionClass())
                 .append(" UL ").append(Bandwidth.format(ul)).append(" DL ").append(Bandwidth.format(dl));
-        long[] def = f.mediaType() == null ? null : mediaDefaults.get(f.mediaType());
-        boolean defaulted = false;
-        if (def != null && ul == 0 && def[0] > 0) {
-            ul = def[0];
-            defaulted = true;
-            head.append(" (UL unspecified: media default ").append(Bandwidth.format(ul)).append(')');
-        }
-        if (def != null && dl == 0 && def[1] > 0) {
-            dl = def[1];
-            defaulted = true;
-            head.append(" (DL unspecified: media default ").append(Bandwidth.format(dl)).append(')');
-        }
-        facts.flow(f, ul, dl, defaulted);
+        // bandwidth 0 means the direction carries no media: the extractor already applied
+        // mediaDefaults() to every direction that does (Rx AVPs, then SDP, then these defaults)
+        facts.flow(f, ul, dl);
         if (facts.requestedLatency() != null) {
             head.append(" latency ").append(facts.requestedLatency()).append(" ms");
         }

@@ -52,7 +52,6 @@ final class RequestFacts implements CelVariableResolver {
     private String flowClass = "";
     private long ulBps;
     private long dlBps;
-    private boolean defaulted;
     private long latencyMs;
     private long jitterMs;
     private double lossPercent;
@@ -88,15 +87,14 @@ final class RequestFacts implements CelVariableResolver {
         this.weekday = time.getDayOfWeek().getValue();
     }
 
-    /** Points the flow-level variables at one flow, with its bandwidths after media defaults. */
-    void flow(FlowRequirement f, long ul, long dl, boolean defaulted) {
+    /** Points the flow-level variables at one flow, with its bandwidths. */
+    void flow(FlowRequirement f, long ul, long dl) {
         this.component = f.key().mediaComponent();
         this.number = f.key().flow();
         this.media = f.mediaType() == null ? "" : f.mediaType().name().toLowerCase(Locale.ROOT);
         this.flowClass = f.sessionClass() == null ? "" : f.sessionClass();
         this.ulBps = ul;
         this.dlBps = dl;
-        this.defaulted = defaulted;
         this.latencyMs = first(f.downlink().maxLatencyMs(), f.uplink().maxLatencyMs());
         this.jitterMs = first(f.downlink().maxJitterMs(), f.uplink().maxJitterMs());
         Double loss = f.downlink().maxLossPercent() != null ? f.downlink().maxLossPercent() : f.uplink().maxLossPercent();
@@ -181,7 +179,6 @@ final class RequestFacts implements CelVariableResolver {
 
     static Predicate<RequestFacts> boolVariable(String name) {
         return switch (name) {
-            case Conditions.FLOW_DEFAULTED -> f -> f.defaulted;
             case Conditions.FLOW_MODIFIED -> f -> f.modified;
             case Conditions.SUBSCRIBER_KNOWN -> RequestFacts::known;
             default -> throw new IllegalArgumentException("no bool variable " + name);

@@ -102,6 +102,12 @@ public final class RulePolicyEngine implements PolicyEngine, AutoCloseable {
     }
 
     /** Content hash and load time of the set in force: {@code 3f2a9c1b0d4e@2026-11-27T07:40:12Z}. */
+    /** The media defaults of the set in force (built-in, overridden by the files' media_defaults). */
+    @Override
+    public org.arbiter.core.qos.MediaDefaults mediaDefaults() {
+        return current.get().extractionDefaults();
+    }
+
     @Override
     public String version() {
         return current.get().version();

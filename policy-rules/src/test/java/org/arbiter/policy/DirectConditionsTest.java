@@ -49,7 +49,6 @@ class DirectConditionsTest {
                 "origin.host.startsWith(\"pcscf.\") && origin.realm.endsWith(\"example.net\")",
                 "subscriber.id.contains(\"@pro.\")",
                 "flow.modified == true && \"LATENCY_STRICTER\" in flow.modifications",
-                "flow.defaulted != subscriber.known",
                 "flow.security == \"integrity\" && flow.peer == \"10.2.0.9\"",
                 "\"voice\" in request.classes && request.flows == 2",
                 "flow.component == 2 && flow.number == 1 && flow.jitter_ms <= 10",
@@ -100,21 +99,20 @@ class DirectConditionsTest {
         FlowRequirement voice = flow(1, MediaType.AUDIO, "voice", 64_000, 80_000, null);
         FlowRequirement video = flow(1, MediaType.VIDEO, "video", 3_000_000, 3_000_000, 150);
         add(out, request("sip:dave@pro.example", "10.1.0.7", "pcscf.example.net", Instant.parse("2026-11-28T22:30:00Z"), voice, game),
-                List.of("premium", "basic"), "premium", ZoneId.of("UTC"), 1_000_000, true);
+                List.of("premium", "basic"), "premium", ZoneId.of("UTC"), 1_000_000);
         add(out, request("sip:bob@home.example", "192.0.2.1", "pcscf.partner.org", Instant.parse("2026-11-25T09:00:00Z"), video),
-                List.of("basic"), "basic", ZoneId.of("Europe/Berlin"), 0, false);
+                List.of("basic"), "basic", ZoneId.of("Europe/Berlin"), 0);
         add(out, request("sip:mallory@x", null, "lab", Instant.parse("2026-11-29T03:00:00Z"), voice),
-                List.of("blocked"), null, ZoneId.of("UTC"), 0, false);
+                List.of("blocked"), null, ZoneId.of("UTC"), 0);
         add(out, request(null, null, "pcscf.example.net", Instant.parse("2026-11-27T12:00:00Z"),
-                flow(1, MediaType.DATA, null, 0, 0, null)), List.of(), null, ZoneId.of("UTC"), 0, true);
+                flow(1, MediaType.DATA, null, 0, 0, null)), List.of(), null, ZoneId.of("UTC"), 0);
         return out;
     }
 
-    private static void add(List<RequestFacts> out, PolicyRequest r, List<String> groups, String tier, ZoneId zone, long extra,
-                            boolean defaulted) {
+    private static void add(List<RequestFacts> out, PolicyRequest r, List<String> groups, String tier, ZoneId zone, long extra) {
         for (FlowRequirement f : r.flows()) {
             RequestFacts facts = new RequestFacts(r.request(), r.flows(), r.request().framedIpAddress(), groups, tier, zone);
-            facts.flow(f, f.uplink().bandwidthBps() + extra, f.downlink().bandwidthBps(), defaulted);
+            facts.flow(f, f.uplink().bandwidthBps() + extra, f.downlink().bandwidthBps());
             out.add(facts);
         }
     }

@@ -228,24 +228,18 @@ class PolicyDecisionTest {
     }
 
     @Test
-    void mediaDefaultsFillUnspecifiedBandwidth() {
-        Decision d = standard().decide(request(PREMIUM, null, game(0, 0)));
-        FlowGrant g = d.grants().getFirst();
-        assertThat(g.uplinkBps()).isEqualTo(1_000_000);
-        assertThat(g.downlinkBps()).isEqualTo(1_000_000);
-        assertThat(d.trace().get(1)).contains("(UL unspecified: media default 1M)").contains("(DL unspecified: media default 1M)");
+    void mediaDefaultsAreHandedToTheExtractorPerMediaType() {
+        var defaults = standard().extractionDefaults();
+        assertThat(defaults.choose(MediaType.APPLICATION, null).bps()).isEqualTo(1_000_000);
+        assertThat(defaults.choose(MediaType.AUDIO, null).bps()).isEqualTo(64_000);
     }
 
     @Test
-    void conditionsSeeTheBandwidthAfterMediaDefaults() {
-        PolicySet s = set(rules("""
-                rules:
-                  - id: defaulted
-                    when: flow.defaulted && flow.ul_bps == 64000
-                    grant: {class: voice}
-                """));
-        Decision d = s.decide(request(PREMIUM, null, flow(1, MediaType.AUDIO, null, 0, 0, null)));
-        assertThat(d.ruleId()).isEqualTo("defaulted");
+    void aDirectionWithoutMediaIsNotReserved() {
+        Decision d = standard().decide(request(PREMIUM, null, game(0, 0)));
+        FlowGrant g = d.grants().getFirst();
+        assertThat(g.uplinkBps()).isZero();
+        assertThat(g.downlinkBps()).isZero();
     }
 
     @Test

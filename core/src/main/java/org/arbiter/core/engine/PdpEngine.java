@@ -88,7 +88,8 @@ public final class PdpEngine {
     }
 
     private AuthorizationResult doAuthorize(RxRequest request) {
-        RequirementExtractor.Extraction ex = RequirementExtractor.extract(request);
+        RequirementExtractor.Extraction ex = RequirementExtractor.extract(request, policy.mediaDefaults(),
+                org.arbiter.core.qos.Negotiation.Cap.NONE);
         if (!ex.ok()) {
             return AuthorizationResult.failure(ResultCode.INVALID_SERVICE_INFORMATION, ex.error(), List.of(), null);
         }

@@ -20,4 +20,13 @@ public interface PolicyEngine {
 
     /** The version of the rule set in force (content hash and load time). */
     String version();
+
+    /**
+     * The bandwidth of a media stream that neither the Rx bandwidth AVPs nor its SDP state, by
+     * media type and codec; the engine extracts requirements with these. A bandwidth of 0 in a
+     * requirement then always means "no media in that direction".
+     */
+    default org.arbiter.core.qos.MediaDefaults mediaDefaults() {
+        return org.arbiter.core.qos.MediaDefaults.builtIn();
+    }
 }

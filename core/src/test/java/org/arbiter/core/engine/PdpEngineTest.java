@@ -235,6 +235,34 @@ class PdpEngineTest {
     }
 
     @Test
+    void theExtractorUsesThePolicysMediaDefaults() {
+        PolicyEngine withDefaults = new PolicyEngine() {
+            @Override
+            public Decision decide(PolicyRequest r) {
+                return grantAsAsked(r);
+            }
+
+            @Override
+            public String version() {
+                return "v2";
+            }
+
+            @Override
+            public org.arbiter.core.qos.MediaDefaults mediaDefaults() {
+                return org.arbiter.core.qos.MediaDefaults.builtIn().withMediaType(MediaType.AUDIO, 777_000);
+            }
+        };
+        PdpEngine e = new PdpEngine(withDefaults, ledger, new Enforcer(Map.of("dslam-1", dslam, "cmts-1", cmts), Duration.ofSeconds(1)),
+                AfNotifier.NONE, EngineSettings.defaults(), clock);
+
+        // no bandwidth AVPs and no SDP: only the media default can say
+        AuthorizationResult r = e.authorize(aar("s1", ALICE, -1, -1));
+
+        assertThat(r.code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
+        assertThat(usedUl("line-alice")).isEqualTo(777_000);
+    }
+
+    @Test
     void releaseOfUnknownSessionGives5002() {
         assertThat(engine.release("nope", TerminationCause.DIAMETER_LOGOUT).code()).isEqualTo(ResultCode.DIAMETER_UNKNOWN_SESSION_ID);
     }
