@@ -311,7 +311,14 @@ final class GateMapping {
             if (len == NULL_STRING || !has(len)) {
                 return null;
             }
-            return b.readCharSequence(len, StandardCharsets.UTF_8).toString();
+            byte[] raw = new byte[len];
+            b.readBytes(raw);
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                broken = true;
+                return null;
+            }
         }
 
         int u8() {
