@@ -1,6 +1,7 @@
 package org.arbiter.server;
 
 import org.arbiter.server.adapters.AdaptersCommand;
+import org.arbiter.server.bench.BenchCommand;
 import org.arbiter.server.cdr.CdrCommand;
 import org.arbiter.server.demo.DemoCommand;
 import org.arbiter.server.ledger.LedgerCommand;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             PolicyCommand.class,
             LedgerCommand.class,
             CdrCommand.class,
+            BenchCommand.class,
         })
 final class ArbiterCommand implements Runnable {
 
