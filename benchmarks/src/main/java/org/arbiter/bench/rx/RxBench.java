@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * <p>Targets: {@code diameter} (our Diameter layer with an accept-all handler), {@code jdiameter}
  * (the jdiameter 2.1.0 stateless echo server, from the test class path), {@code full-h2} (the
  * full path on a durable H2 file ledger), {@code full-pg} (the same on a PostgreSQL server started
- * for the run), {@code external} (a server already listening on 127.0.0.1, {@code --port}).
+ * for the run), {@code full-mem} (the same on an in-memory H2 ledger: not durable, a diagnostic that
+ * shows what the path costs without the disk), {@code external} (a server already listening on
+ * 127.0.0.1, {@code --port}).
  *
  * <p>A phase is {@code target:open:<sessions/s>:<duration>}, {@code target:closed:<in flight>:<duration>}
  * or {@code target:fill:<sessions>} (opens that many sessions and keeps them, reads the target's
@@ -119,7 +121,7 @@ public final class RxBench {
     static String usage() {
         return """
                 usage: RxBench (--suite issue|smoke | --phase TARGET:MODE:VALUE[:DURATION] ...) [options]
-                  TARGET   diameter | jdiameter | full-h2 | full-pg | external (needs --port)
+                  TARGET   diameter | jdiameter | full-h2 | full-pg | full-mem (not durable) | external (needs --port)
                   MODE     open (VALUE sessions/s) | closed (VALUE sessions in flight) | fill (VALUE sessions kept open)
                   --warmup 10s            load before each measurement window (default 10s)
                   --connections 4         Diameter connections of the generator (default 4)
@@ -146,10 +148,12 @@ public final class RxBench {
                     "jdiameter:closed:128:30s",
                     "full-h2:closed:256:30s",
                     "full-h2:open:5000:30s",
-                    "full-h2:open:10000:60s",
-                    "full-h2:fill:100000",
                     "full-pg:closed:256:30s",
-                    "full-pg:open:3000:30s");
+                    "full-pg:open:3000:30s",
+                    "full-mem:closed:256:30s",
+                    "full-mem:open:5000:30s",
+                    "full-mem:open:10000:60s",
+                    "full-mem:fill:100000");
             default -> throw new IllegalArgumentException("unknown suite '" + name + "'; allowed: issue, smoke");
         };
     }
@@ -161,9 +165,9 @@ public final class RxBench {
             if (p.length < 3 || p.length > 4) {
                 throw new IllegalArgumentException("phase '" + s + "' is not TARGET:MODE:VALUE[:DURATION]");
             }
-            if (!List.of("diameter", "jdiameter", "full-h2", "full-pg", "external").contains(p[0])) {
+            if (!List.of("diameter", "jdiameter", "full-h2", "full-pg", "full-mem", "external").contains(p[0])) {
                 throw new IllegalArgumentException("phase '" + s + "': unknown target '" + p[0]
-                        + "'; allowed: diameter, jdiameter, full-h2, full-pg, external");
+                        + "'; allowed: diameter, jdiameter, full-h2, full-pg, full-mem, external");
             }
             if (!List.of("open", "closed", "fill").contains(p[1])) {
                 throw new IllegalArgumentException("phase '" + s + "': unknown mode '" + p[1] + "'; allowed: open, closed, fill");
@@ -348,6 +352,15 @@ public final class RxBench {
             out.printf(Locale.ROOT, "full path PostgreSQL / H2: %.2fx (%.0f vs %.0f sessions/s)%n",
                     pg.sessionsPerSecond() / full.sessionsPerSecond(), pg.sessionsPerSecond(), full.sessionsPerSecond());
         }
+        LoadReport mem = first(reports, "full-mem closed");
+        if (mem != null && diameter != null) {
+            out.printf(Locale.ROOT, "full path without disk (in-memory ledger) / Diameter layer: %.2fx (%.0f vs %.0f sessions/s)%n",
+                    mem.sessionsPerSecond() / diameter.sessionsPerSecond(), mem.sessionsPerSecond(), diameter.sessionsPerSecond());
+        }
+        if (mem != null && full != null) {
+            out.printf(Locale.ROOT, "full path H2 file / in-memory ledger: %.3fx (%.0f vs %.0f sessions/s): the cost of durability here%n",
+                    full.sessionsPerSecond() / mem.sessionsPerSecond(), full.sessionsPerSecond(), mem.sessionsPerSecond());
+        }
     }
 
     private static LoadReport first(List<LoadReport> reports, String prefix) {
@@ -385,6 +398,8 @@ public final class RxBench {
                         postgres = PostgresCluster.start(work);
                     }
                     cmd.add("url=" + postgres.jdbcUrl());
+                } else if (name.equals("full-mem")) {
+                    cmd.add("url=jdbc:h2:mem:rx-bench;DB_CLOSE_DELAY=-1");
                 }
             }
         }
