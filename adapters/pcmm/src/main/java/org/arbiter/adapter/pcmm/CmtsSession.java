@@ -101,7 +101,7 @@ import org.slf4j.MDC;
  * </ul>
  *
  * <p><b>Threading.</b> Every field below the constructor's is confined to the session's single
- * event loop thread. {@link #call}, {@link #start}, {@link #whenReady}, {@link #snapshot} and
+ * event loop thread. {@link #call}, {@link #whenReady}, {@link #snapshot} and
  * {@link #close} may be called from any thread; {@link #transact} only on the event loop.
  */
 final class CmtsSession {
@@ -206,19 +206,10 @@ final class CmtsSession {
         return out;
     }
 
-    /** Starts connecting unless started already; the device is not contacted before the first call. */
-    void start() {
-        call(() -> {
-            if (state == State.IDLE) {
-                connect();
-            }
-            return CompletableFuture.completedFuture(null);
-        });
-    }
-
     /**
      * Completes when the session is READY; fails with UNREACHABLE when the current connection
-     * attempt fails or the session is waiting to reconnect.
+     * attempt fails or the session is waiting to reconnect. The first call starts the session: the
+     * CMTS is not contacted before.
      */
     CompletableFuture<Void> whenReady() {
         return call(() -> switch (state) {

@@ -101,6 +101,9 @@ public final class PcmmDevice implements DeviceAdapter {
     public List<Outcome> install(List<DeviceReservation> batch, Duration timeout) {
         long deadline = deadline(timeout);
         List<DeviceReservation> items = List.copyOf(batch);
+        if (items.isEmpty()) {
+            return List.of();
+        }
         Optional<Outcome> down = awaitReady(deadline);
         if (down.isPresent()) {
             return items.stream().map(r -> new Outcome(r.id(), down.get().status(), down.get().detail())).toList();
@@ -115,6 +118,9 @@ public final class PcmmDevice implements DeviceAdapter {
     public List<Outcome> remove(List<String> reservationIds, Duration timeout) {
         long deadline = deadline(timeout);
         List<String> ids = List.copyOf(reservationIds);
+        if (ids.isEmpty()) {
+            return List.of();
+        }
         Optional<Outcome> down = awaitReady(deadline);
         if (down.isPresent()) {
             return ids.stream().map(id -> new Outcome(id, down.get().status(), down.get().detail())).toList();
@@ -408,7 +414,11 @@ public final class PcmmDevice implements DeviceAdapter {
                 new PcmmObject.SynchOptions(PcmmObject.SynchOptions.COMPLETE_GATE_DATA, PcmmObject.SynchOptions.FULL_SYNCHRONIZATION)),
                 lifetime).thenCompose(answers -> gatesOf(answers, lifetime)).thenApply(found -> adopt(found, since));
         synchronizing = f;
-        f.whenComplete((v, e) -> synchronizing = null);
+        f.whenComplete((v, e) -> {
+            if (synchronizing == f) {
+                synchronizing = null;
+            }
+        });
         return f;
     }
 
