@@ -113,9 +113,10 @@ public final class JdbcLedger implements Ledger {
 
     private static final String ACTIVE = "('RESERVED', 'COMMITTED')";
     /** Hold columns; the device is the pool's current one (the stored one for a deleted pool). */
-    private static final String HOLD_COLUMNS = "h.hold_id, h.session_id, h.media_component, h.flow_number, "
+    private static final String HOLD_SELECT = "h.hold_id, h.session_id, h.media_component, h.flow_number, "
             + "h.direction, h.party, h.pool_id, COALESCE(p.device_id, h.device_id), h.bandwidth_bps, h.dscp, "
-            + "h.max_latency_ms, h.state, h.expires_at FROM holds h LEFT JOIN pools p ON p.id = h.pool_id";
+            + "h.max_latency_ms, h.state, h.expires_at";
+    private static final String HOLD_COLUMNS = HOLD_SELECT + " FROM holds h LEFT JOIN pools p ON p.id = h.pool_id";
     private static final String SESSION_COLUMNS = "session_id, generation, origin_host, subscriber, charging_id, "
             + "created_at, committed_at, policy_version, rule_id, modified";
 
@@ -584,8 +585,9 @@ public final class JdbcLedger implements Ledger {
     public List<Hold> activeHoldsOn(String deviceId) {
         Objects.requireNonNull(deviceId, "deviceId");
         return transact("reading holds on device " + deviceId, tx -> {
-            try (PreparedStatement ps = tx.c.prepareStatement("SELECT " + HOLD_COLUMNS + " WHERE p.device_id = ? "
-                    + "AND h.state IN " + ACTIVE + " ORDER BY h.hold_id")) {
+            // pools of the device first (pools_device), then their holds (holds_pool)
+            try (PreparedStatement ps = tx.c.prepareStatement("SELECT " + HOLD_SELECT + " FROM pools p JOIN holds h "
+                    + "ON h.pool_id = p.id WHERE p.device_id = ? AND h.state IN " + ACTIVE + " ORDER BY h.hold_id")) {
                 ps.setString(1, deviceId);
                 return holds(ps);
             }

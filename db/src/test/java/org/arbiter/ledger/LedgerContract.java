@@ -409,6 +409,34 @@ abstract class LedgerContract {
     }
 
     @Test
+    void sessionsAreListedNewestFirstAndFilteredBySubscriberAndHost() {
+        AccessPath p = path(ledger, "10.2.1.1");
+        for (int i = 0; i < 3; i++) {
+            ledger.admit(new org.arbiter.core.ledger.AdmissionRequest("s" + i, i == 2 ? "other-af" : "pcscf.example.net",
+                    i == 0 ? "sip:bob@example.net" : "sip:alice@example.net", null, LedgerFixtures.accept("r"),
+                    List.of(hold(p, 1, UPLINK, 10_000)), T0.plusSeconds(i), T0.plus(RESERVE), T0.plus(AUTHORIZE)));
+        }
+        ledger.release("s1", TerminationCause.DIAMETER_LOGOUT, T0.plusSeconds(5));
+
+        assertThat(ledger.sessions(null, null, 10)).extracting(JdbcLedger.SessionSummary::sessionId)
+                .containsExactly("s2", "s1", "s0");
+        assertThat(ledger.sessions("sip:alice@example.net", null, 10)).extracting(JdbcLedger.SessionSummary::sessionId)
+                .containsExactly("s2", "s1");
+        assertThat(ledger.sessions("sip:alice@example.net", "pcscf.example.net", 10))
+                .singleElement().satisfies(s -> assertThat(s.endedAt()).isEqualTo(T0.plusSeconds(5)));
+        assertThat(ledger.sessions(null, null, 1)).hasSize(1);
+    }
+
+    @Test
+    void recentDecisionsAreNewestFirst() {
+        admitOnLineA("s1", 100_000, 300_000);
+        ledger.recordRejection("s2", "pcscf.example.net", LedgerFixtures.reject("r-deny"), T0.plusSeconds(1));
+
+        assertThat(ledger.recentDecisions(10)).extracting(AuditedDecision::sessionId).containsExactly("s2", "s1");
+        assertThat(ledger.recentDecisions(1)).extracting(AuditedDecision::outcome).containsExactly("REFUSED");
+    }
+
+    @Test
     void activeHoldsOnADeviceListOnlyItsActiveHolds() {
         admitOnLineA("s1", 100_000, 300_000);
         ledger.admit(request("s2", List.of(hold(path(ledger, "10.2.1.1"), 1, UPLINK, 100_000))));

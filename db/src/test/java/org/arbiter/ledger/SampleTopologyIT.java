@@ -1,7 +1,6 @@
 package org.arbiter.ledger;
 
-import static org.arbiter.core.qos.Direction.DOWNLINK;
-import static org.arbiter.ledger.LedgerFixtures.M;
+import static org.arbiter.core.qos.Direction.UPLINK;
 import static org.arbiter.ledger.LedgerFixtures.hold;
 import static org.arbiter.ledger.LedgerFixtures.path;
 import static org.arbiter.ledger.LedgerFixtures.request;
@@ -37,18 +36,20 @@ class SampleTopologyIT {
     }
 
     @Test
-    void aSecondVideoSessionOnTheFourMegabitLineIsRefused() {
+    void aSecondSessionThatOverfillsTheDslLineIsRefused() {
         try (JdbcLedger ledger = JdbcLedger.open(LedgerConfig.h2File(dir))) {
             ledger.applyTopology(TopologyFile.load(SAMPLE), false);
+            long lineUplink = ledger.pool("dsl-line-1").orElseThrow().pool().uplinkCapacityBps();
+            long video = lineUplink * 3 / 4;
 
-            Admission first = ledger.admit(request("video-1", List.of(hold(path(ledger, "10.1.0.10"), 1, DOWNLINK, 3 * M))));
-            Admission second = ledger.admit(request("video-2", List.of(hold(path(ledger, "10.1.0.11"), 1, DOWNLINK, 3 * M))));
+            Admission first = ledger.admit(request("video-1", List.of(hold(path(ledger, "10.1.0.10"), 1, UPLINK, video))));
+            Admission second = ledger.admit(request("video-2", List.of(hold(path(ledger, "10.1.0.11"), 1, UPLINK, video))));
 
             assertThat(first.status()).isEqualTo(Admission.Status.ADMITTED);
             assertThat(second.status()).isEqualTo(Admission.Status.INSUFFICIENT_CAPACITY);
             assertThat(second.shortfalls()).singleElement().satisfies(s -> {
                 assertThat(s.poolId()).isEqualTo("dsl-line-1");
-                assertThat(s.availableBps()).isEqualTo(1 * M);
+                assertThat(s.availableBps()).isEqualTo(lineUplink - video);
             });
         }
     }
