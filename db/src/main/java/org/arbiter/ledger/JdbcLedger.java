@@ -99,7 +99,9 @@ import org.slf4j.LoggerFactory;
  * for {@link #resolve} and refreshed when another node applies a new one.
  *
  * <p><b>Errors.</b> Storage failures, and a failed retry after {@value #MAX_ATTEMPTS} attempts,
- * surface as {@link LedgerException} naming the operation and the URL (never the password).
+ * surface as {@link LedgerException} naming the operation and the URL (never the password). When
+ * forcing H2's file fails after a commit, the caller gets the exception although the transaction
+ * may be on disk; the engine then fails closed and the session's RESERVED holds expire.
  */
 public final class JdbcLedger implements Ledger {
 

@@ -117,11 +117,12 @@ public final class LedgerScaleBenchmark {
             for (long target : steps) {
                 t0 = System.nanoTime();
                 long before = holdsLoaded;
-                bulkLoad(config, target);
+                String loadDetail = bulkLoad(config, target);
                 double loadSeconds = seconds(t0);
                 System.out.printf(Locale.ROOT, "%n== %,d active holds (%,d sessions; loaded %,d holds in %.1f s, %.0f holds/s)%n",
                         holdsLoaded, sessionsLoaded, holdsLoaded - before, loadSeconds,
                         (holdsLoaded - before) / Math.max(loadSeconds, 1e-9));
+                System.out.println(loadDetail);
                 measure(ledger, samples, 1, "1 thread ");
                 measure(ledger, samples, threads, threads + " threads");
                 t0 = System.nanoTime();
@@ -176,7 +177,7 @@ public final class LedgerScaleBenchmark {
      * their bandwidth to the pool counters, as the ledger's own admission would. Only the row
      * generator differs between H2 ({@code SYSTEM_RANGE}) and PostgreSQL ({@code generate_series}).
      */
-    private void bulkLoad(LedgerConfig config, long target) throws SQLException {
+    private String bulkLoad(LedgerConfig config, long target) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         OffsetDateTime far = now.plusDays(365);
         boolean h2 = config.jdbcUrl().startsWith("jdbc:h2:");
@@ -269,7 +270,7 @@ public final class LedgerScaleBenchmark {
             }
             loadTimes[3] = System.nanoTime() - t3;
         }
-        System.out.printf(Locale.ROOT, "   load: sessions %.1f s, holds %.1f s, commits %.1f s, counters and sync %.1f s%n",
+        return String.format(Locale.ROOT, "   load: sessions %.1f s, holds %.1f s, commits %.1f s, counters and sync %.1f s",
                 loadTimes[0] / 1e9, loadTimes[1] / 1e9, loadTimes[2] / 1e9, loadTimes[3] / 1e9);
     }
 
