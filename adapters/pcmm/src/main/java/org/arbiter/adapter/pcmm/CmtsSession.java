@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.arbiter.adapter.pcmm.cops.CopsDecoder;
 import org.arbiter.adapter.pcmm.cops.CopsEncoder;
@@ -70,11 +71,11 @@ import org.slf4j.MDC;
  *       Configuration; its Handle carries every gate command of the connection as an unsolicited
  *       DEC (Context, Decision Flags Install, Client Specific Decision Data holding the PacketCable
  *       objects). The CMTS answers with RPT (Report-Type, Signaled ClientSI), matched to the request
- *       by the PacketCable TransactionID. Gate-Report-State RPTs are unsolicited and go to the
- *       {@link Listener}.</li>
+ *       by the PacketCable TransactionID. Gate-Report-State RPTs are unsolicited and go to the gate
+ *       logic ({@link #handlers}).</li>
  *   <li><b>Synchronization</b> (PKT-SP-MM Synch-Request/Synch-Report/Synch-Complete): before
- *       READY the {@link Listener} rebuilds its gate mirror from the CMTS; only then may commands
- *       flow (the session is ready when the listener's future completes).</li>
+ *       READY the gate logic rebuilds its mirror from the CMTS; only then may commands flow (the
+ *       session is ready when the synchronization's future completes).</li>
  *   <li><b>Keep-alive</b> (§2.2.10, §4.6): the CMTS sends KA between 1/4 and 3/4 of the timer and
  *       the Policy Server echoes each one. No message at all for one KA interval declares the CMTS
  *       dead: the connection closes and the session reconnects.</li>
@@ -111,25 +112,17 @@ final class CmtsSession {
     /** The session states. */
     enum State { IDLE, CONNECTING, AWAIT_OPN, AWAIT_REQ, SYNCHRONIZING, READY, BACKOFF, CLOSED }
 
-    /** What the session needs from the gate logic; called on the event loop. */
-    interface Listener {
-        /** The handshake is done: rebuild the gate mirror. The session is READY when the future completes. */
-        CompletableFuture<?> synchronize();
-
-        /** An unsolicited Gate-Report-State from the CMTS. */
-        void gateReport(PcmmCommand report);
-    }
-
     /** What health reports: the state and what the CMTS said about itself. */
-    record Snapshot(State state, String pepId, PcmmObject.VersionInfo version, String lastFailure) {
+    record Snapshot(State state, String pepId, PcmmObject.VersionInfo version) {
     }
 
     private final PcmmConfig cfg;
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private volatile Listener listener;
-    private volatile Snapshot snapshot = new Snapshot(State.IDLE, null, null, "not connected yet");
+    private volatile Supplier<CompletableFuture<?>> synchronizer = () -> CompletableFuture.completedFuture(null);
+    private volatile Consumer<PcmmCommand> reports = r -> { };
+    private volatile Snapshot snapshot = new Snapshot(State.IDLE, null, null);
     private volatile boolean closed;
 
     private State state = State.IDLE;
@@ -168,8 +161,16 @@ final class CmtsSession {
         });
     }
 
-    void listener(Listener l) {
-        this.listener = l;
+    /**
+     * The gate logic, called on the event loop.
+     *
+     * @param synchronize runs when the handshake is done and rebuilds the gate mirror; the session is
+     *     READY when its future completes
+     * @param gateReports takes every unsolicited Gate-Report-State
+     */
+    void handlers(Supplier<CompletableFuture<?>> synchronize, Consumer<PcmmCommand> gateReports) {
+        this.synchronizer = synchronize;
+        this.reports = gateReports;
     }
 
     EventLoop loop() {
@@ -324,7 +325,7 @@ final class CmtsSession {
 
     private void setState(State s) {
         state = s;
-        snapshot = new Snapshot(s, pepId, version, lastFailure);
+        snapshot = new Snapshot(s, pepId, version);
     }
 
     private void connect() {
@@ -489,7 +490,7 @@ final class CmtsSession {
         Channel ch = channel;
         CompletableFuture<?> synch;
         try {
-            synch = listener.synchronize();
+            synch = synchronizer.get();
         } catch (RuntimeException e) {
             synch = CompletableFuture.failedFuture(e);
         }
@@ -535,7 +536,7 @@ final class CmtsSession {
         PcmmCommand c = (PcmmCommand) decoded;
         LOG.debug("RPT {} TransactionID {} from {}", c.command().specName(), c.transactionId().id(), pepId);
         if (c.command() == GateCommand.GATE_REPORT_STATE) {
-            listener.gateReport(c);
+            reports.accept(c);
             return;
         }
         Pending p = pending.get(c.transactionId().id());

@@ -79,17 +79,7 @@ public final class PcmmDevice implements DeviceAdapter {
     PcmmDevice(PcmmConfig cfg) {
         this.cfg = Objects.requireNonNull(cfg, "cfg");
         this.session = new CmtsSession(cfg);
-        session.listener(new CmtsSession.Listener() {
-            @Override
-            public CompletableFuture<?> synchronize() {
-                return initialSynchronization();
-            }
-
-            @Override
-            public void gateReport(PcmmCommand report) {
-                reported(report);
-            }
-        });
+        session.handlers(this::initialSynchronization, this::reported);
     }
 
     @Override

@@ -53,13 +53,13 @@ class PcmmDeviceContractIT extends DeviceAdapterContract {
 
     @Override
     protected DeviceAdapter createUnreachable() {
+        int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int closedPort = s.getLocalPort();
-            s.close();
-            return pcmm(closedPort);
+            closedPort = s.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException("no free port", e);
         }
+        return pcmm(closedPort);
     }
 
     @Override

@@ -69,6 +69,8 @@ public sealed interface TrafficProfile extends PcmmObject permits TrafficProfile
         public static final int BLOCK = 28;
 
         /**
+         * One envelope's token bucket and rate.
+         *
          * @param tokenBucketRate r, bytes/s
          * @param tokenBucketSize b, bytes
          * @param peakDataRate p, bytes/s
@@ -159,6 +161,7 @@ public sealed interface TrafficProfile extends PcmmObject permits TrafficProfile
         /** Bytes of one envelope block. */
         public static final int BLOCK = 36;
 
+        /** One envelope's Best Effort parameters (DOCSIS upstream service flow encodings). */
         public record Envelope(int trafficPriority, long requestTransmissionPolicy, long maxSustainedRate, long maxTrafficBurst,
                 long minReservedRate, int assumedMinReservedPacketSize, int maxConcatenatedBurst, long requiredAttributeMask,
                 long forbiddenAttributeMask, long attributeAggregationRuleMask) {
@@ -209,6 +212,7 @@ public sealed interface TrafficProfile extends PcmmObject permits TrafficProfile
         /** Bytes of one envelope block. */
         public static final int BLOCK = 40;
 
+        /** One envelope's Real-Time Polling parameters. */
         public record Envelope(long requestTransmissionPolicy, long maxSustainedRate, long maxTrafficBurst, long minReservedRate,
                 int assumedMinReservedPacketSize, int maxConcatenatedBurst, long nominalPollingInterval, long toleratedPollJitter,
                 long requiredAttributeMask, long forbiddenAttributeMask, long attributeAggregationRuleMask) {
@@ -260,6 +264,7 @@ public sealed interface TrafficProfile extends PcmmObject permits TrafficProfile
         /** Bytes of one envelope block. */
         public static final int BLOCK = 28;
 
+        /** One envelope's Unsolicited Grant parameters. */
         public record Envelope(long requestTransmissionPolicy, int grantSize, int grantsPerInterval, long nominalGrantInterval,
                 long toleratedGrantJitter, long requiredAttributeMask, long forbiddenAttributeMask, long attributeAggregationRuleMask) {
             public Envelope {
@@ -306,6 +311,7 @@ public sealed interface TrafficProfile extends PcmmObject permits TrafficProfile
         /** Bytes of one envelope block. */
         public static final int BLOCK = 40;
 
+        /** One envelope's Downstream Service parameters. */
         public record Envelope(int trafficPriority, int downstreamResequencing, long maxSustainedRate, long maxTrafficBurst,
                 long minReservedRate, int assumedMinReservedPacketSize, long maxDownstreamLatency, long downstreamPeakRate,
                 long requiredAttributeMask, long forbiddenAttributeMask, long attributeAggregationRuleMask) {
