@@ -14,6 +14,7 @@ import java.util.ServiceLoader;
 import org.arbiter.core.adapter.AdapterConfig;
 import org.arbiter.core.adapter.AdapterConfigException;
 import org.arbiter.core.adapter.DeviceAdapterProvider;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,19 +24,26 @@ class NetconfAdapterProviderTest {
     private static final String KNOWN_HOST = "[192.0.2.1]:830 ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdH"
             + "AyNTYAAABBBC8sD+QlNViogX7W3gaUNJNT6GchXIH6EBOzib2/ClQldMovrlKHaK1GcW05byminQqvz7pFL+aDSW9rZBeZTb4=\n";
 
+    /** An RSA key in PKCS#8 PEM, made once for the class (key generation is slow). */
+    private static String pem;
+
     @TempDir
     Path dir;
     private Path knownHosts;
     private Path key;
 
+    @BeforeAll
+    static void makeKey() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+    }
+
     @BeforeEach
     void files() throws Exception {
         knownHosts = Files.writeString(dir.resolve("known_hosts"), KNOWN_HOST);
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(g.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
         key = Files.writeString(dir.resolve("id_rsa"), pem);
     }
 

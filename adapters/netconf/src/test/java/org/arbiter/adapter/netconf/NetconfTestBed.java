@@ -246,43 +246,80 @@ final class NetconfTestBed implements AutoCloseable {
     }
 
     /**
-     * Sends RPCs over a session of its own, through the OpenSSH client and the bed's key, and
-     * returns the rpc-reply texts: an independent view of the device, sharing no code with the
-     * adapter. The session speaks base:1.1 (chunked framing).
+     * Sends RPCs over a session of its own and returns the rpc-reply texts: an independent view of
+     * the device (see {@link RawSession}).
      */
     List<String> rawRpcs(List<String> operations) throws IOException, InterruptedException {
-        Process ssh = new ProcessBuilder("ssh", "-T", "-F", "/dev/null", "-i", clientKey().toString(),
-                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-                "-o", "UserKnownHostsFile=" + knownHosts(), "-p", Integer.toString(port), USER + "@127.0.0.1",
-                "-s", "netconf").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        List<String> replies = new ArrayList<>();
-        try (OutputStream in = ssh.getOutputStream(); InputStream out = ssh.getInputStream()) {
+        try (RawSession s = rawSession()) {
+            List<String> replies = new ArrayList<>();
+            for (String op : operations) {
+                replies.add(s.rpc(op));
+            }
+            return replies;
+        }
+    }
+
+    /** Opens a {@link RawSession} with the bed's key. */
+    RawSession rawSession() throws IOException {
+        return new RawSession();
+    }
+
+    /**
+     * A NETCONF session through the OpenSSH client ({@code ssh -s netconf}) with framing written
+     * here, sharing no code with the adapter; it speaks base:1.1 (chunked framing).
+     */
+    final class RawSession implements AutoCloseable {
+        private final Process ssh;
+        private final OutputStream in;
+        private final InputStream out;
+        private int messageId;
+
+        private RawSession() throws IOException {
+            ssh = new ProcessBuilder("ssh", "-T", "-F", "/dev/null", "-i", clientKey().toString(),
+                    "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+                    "-o", "UserKnownHostsFile=" + knownHosts(), "-p", Integer.toString(port), USER + "@127.0.0.1",
+                    "-s", "netconf").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            in = ssh.getOutputStream();
+            out = ssh.getInputStream();
+            // our hello goes out at once: netconfd 2.13 stalls when a hello and an RPC arrive together
             in.write(("<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities>"
                     + "<capability>urn:ietf:params:netconf:base:1.0</capability>"
                     + "<capability>urn:ietf:params:netconf:base:1.1</capability>"
                     + "</capabilities></hello>]]>]]>").getBytes(StandardCharsets.UTF_8));
             in.flush();
-            readUntil(ssh, out, b -> b.toString(StandardCharsets.UTF_8).contains("]]>]]>"), deadline);
-            int id = 0;
-            List<String> all = new ArrayList<>(operations);
-            all.add("<close-session/>");
-            for (String op : all) {
-                byte[] rpc = ("<rpc message-id=\"" + (++id) + "\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">" + op
-                        + "</rpc>").getBytes(StandardCharsets.UTF_8);
-                in.write(("\n#" + rpc.length + "\n").getBytes(StandardCharsets.US_ASCII));
-                in.write(rpc);
-                in.write("\n##\n".getBytes(StandardCharsets.US_ASCII));
-                in.flush();
-                replies.add(dechunk(readUntil(ssh, out, b -> b.toString(StandardCharsets.UTF_8).endsWith("\n##\n"),
-                        deadline)));
-            }
-        } finally {
-            if (!ssh.waitFor(5, TimeUnit.SECONDS)) {
-                ssh.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            readUntil(ssh, out, b -> b.toString(StandardCharsets.UTF_8).contains("]]>]]>"), deadline());
+        }
+
+        private static long deadline() {
+            return System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        }
+
+        /** Sends one operation and returns the reply text. */
+        String rpc(String operation) throws IOException {
+            byte[] rpc = ("<rpc message-id=\"" + (++messageId) + "\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">"
+                    + operation + "</rpc>").getBytes(StandardCharsets.UTF_8);
+            in.write(("\n#" + rpc.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            in.write(rpc);
+            in.write("\n##\n".getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            return dechunk(readUntil(ssh, out, b -> b.toString(StandardCharsets.UTF_8).endsWith("\n##\n"), deadline()));
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            try {
+                if (ssh.isAlive()) {
+                    rpc("<close-session/>");
+                }
+            } catch (IOException e) {
+                // the session is gone already
+            } finally {
+                in.close();
+                if (!ssh.waitFor(5, TimeUnit.SECONDS)) {
+                    ssh.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
             }
         }
-        return replies.subList(0, replies.size() - 1);
     }
 
     private static byte[] readUntil(Process p, InputStream in, Predicate<ByteArrayOutputStream> done, long deadline)
@@ -345,6 +382,32 @@ final class NetconfTestBed implements AutoCloseable {
     private static String text(Element e, String local) {
         NodeList l = e.getElementsByTagNameNS(QOS_NS, local);
         return l.getLength() == 0 ? null : l.item(0).getTextContent().strip();
+    }
+
+    /** Freezes netconfd (SIGSTOP): SSH sessions stay up, but no RPC is answered until {@link #thawDevice()}. */
+    void freezeDevice() throws IOException, InterruptedException {
+        run(dir, "kill", "-STOP", Long.toString(netconfd.pid()));
+    }
+
+    /** Lets a frozen netconfd run again (SIGCONT). */
+    void thawDevice() throws IOException, InterruptedException {
+        run(dir, "kill", "-CONT", Long.toString(netconfd.pid()));
+    }
+
+    /**
+     * Ends every open SSH connection to the bed, as a device reboot would, by stopping the
+     * per-connection processes below the bed's sshd; the listener keeps accepting.
+     */
+    void dropConnections() throws InterruptedException {
+        List<ProcessHandle> below = sshd.descendants().toList();
+        below.forEach(ProcessHandle::destroy);
+        for (ProcessHandle p : below) {
+            try {
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("connection process " + p.pid() + " did not end", e);
+            }
+        }
     }
 
     static int freeTcpPort() throws IOException {
