@@ -357,6 +357,18 @@ abstract class LedgerContract {
     }
 
     @Test
+    void extendingASessionMovesTheExpiryOfItsCommittedHolds() {
+        admitOnLineA("s1", 100_000, 300_000);
+        ledger.commit("s1", T0.plusSeconds(1));
+        Instant later = T0.plus(AUTHORIZE).plusSeconds(600);
+
+        assertThat(ledger.extend("s1", later, T0.plusSeconds(2))).isTrue();
+        assertThat(ledger.session("s1").orElseThrow().holds()).allMatch(h -> h.expiresAt().equals(later));
+        assertThat(ledger.expire(T0.plus(AUTHORIZE), 10)).isEmpty();
+        assertThat(ledger.extend("nobody", later, T0)).isFalse();
+    }
+
+    @Test
     void expiryEndsAtMostTheLimitOfSessions() {
         for (int i = 0; i < 5; i++) {
             ledger.admit(request("s" + i, List.of(hold(path(ledger, "10.2.1.1"), 1, UPLINK, 100_000))));
