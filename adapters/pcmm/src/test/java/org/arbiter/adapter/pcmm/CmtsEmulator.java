@@ -178,18 +178,22 @@ final class CmtsEmulator implements AutoCloseable {
         });
     }
 
-    /** The connections open now stop sending Keep-Alives and stop answering; later ones behave. */
-    void silenceCurrentConnections() {
-        onLoop(() -> {
+    /**
+     * The connections open now stop sending Keep-Alives and stop answering; later ones behave.
+     *
+     * @return the {@link System#nanoTime()} of the last message sent on them
+     */
+    long silenceCurrentConnections() {
+        return onLoop(() -> {
             peers.forEach(p -> p.silent = true);
-            return null;
+            return peers.stream().mapToLong(p -> p.lastSentNanos).max().orElse(System.nanoTime());
         });
     }
 
     /** Sends bytes that are not a COPS message (version 7) to every connection. */
     void sendGarbage() {
         onLoop(() -> {
-            peers.forEach(p -> p.channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0x70, 9, 0, 0, 0, 0, 0, 8})));
+            peers.forEach(p -> p.send(Unpooled.wrappedBuffer(new byte[] {0x70, 9, 0, 0, 0, 0, 0, 8})));
             return null;
         });
     }
@@ -483,6 +487,7 @@ final class CmtsEmulator implements AutoCloseable {
         Channel channel;
         CopsObject.Handle handle;
         boolean silent;
+        long lastSentNanos;
         int ka;
         ScheduledFuture<?> kaTimer;
 
@@ -492,7 +497,7 @@ final class CmtsEmulator implements AutoCloseable {
             peers.add(this);
             accepted++;
             byte[] version = PcmmCodec.encode(List.of(new PcmmObject.VersionInfo(5, 0)));
-            channel.writeAndFlush(new CopsMessage(false, CopsOpCode.OPN, clientType,
+            send(new CopsMessage(false, CopsOpCode.OPN, clientType,
                     List.of(new CopsObject.PepId(PEP_ID), new CopsObject.ClientSI(CopsObject.ClientSI.SIGNALED, version))));
         }
 
@@ -507,7 +512,7 @@ final class CmtsEmulator implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof InvalidCopsMessage bad) {
-                channel.writeAndFlush(new CopsMessage(false, CopsOpCode.CC, CopsMessage.CLIENT_TYPE_PCMM, List.of(bad.error())))
+                send(new CopsMessage(false, CopsOpCode.CC, CopsMessage.CLIENT_TYPE_PCMM, List.of(bad.error())))
                         .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
@@ -522,7 +527,7 @@ final class CmtsEmulator implements AutoCloseable {
                     byte[] h = new byte[4];
                     ThreadLocalRandom.current().nextBytes(h);
                     handle = new CopsObject.Handle(h);
-                    channel.writeAndFlush(new CopsMessage(false, CopsOpCode.REQ, CopsMessage.CLIENT_TYPE_PCMM,
+                    send(new CopsMessage(false, CopsOpCode.REQ, CopsMessage.CLIENT_TYPE_PCMM,
                             List.of(handle, new CopsObject.Context(CopsObject.Context.CONFIGURATION, 0))));
                     scheduleKeepAlive();
                 }
@@ -540,7 +545,7 @@ final class CmtsEmulator implements AutoCloseable {
             long ms = ka * 1000L;
             kaTimer = loop.schedule(() -> {
                 if (!silent && channel.isActive()) {
-                    channel.writeAndFlush(new CopsMessage(false, CopsOpCode.KA, 0, List.of()));
+                    send(new CopsMessage(false, CopsOpCode.KA, 0, List.of()));
                     scheduleKeepAlive();
                 }
             }, ThreadLocalRandom.current().nextLong(ms / 4, ms * 3 / 4 + 1), TimeUnit.MILLISECONDS);
@@ -548,7 +553,7 @@ final class CmtsEmulator implements AutoCloseable {
 
         private void decision(CopsMessage m) {
             if (handle == null || !handle.equals(m.first(CopsObject.Handle.class).orElse(null))) {
-                channel.writeAndFlush(new CopsMessage(false, CopsOpCode.CC, CopsMessage.CLIENT_TYPE_PCMM,
+                send(new CopsMessage(false, CopsOpCode.CC, CopsMessage.CLIENT_TYPE_PCMM,
                         List.of(new CopsObject.ErrorObject(CopsErrorCode.BAD_HANDLE, 0)))).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
@@ -585,11 +590,16 @@ final class CmtsEmulator implements AutoCloseable {
             }
         }
 
+        io.netty.channel.ChannelFuture send(Object msg) {
+            lastSentNanos = System.nanoTime();
+            return channel.writeAndFlush(msg);
+        }
+
         void report(PcmmCommand c, CopsObject.ReportType.Kind kind, boolean solicited) {
             if (!channel.isActive() || handle == null) {
                 return;
             }
-            channel.writeAndFlush(new CopsMessage(solicited, CopsOpCode.RPT, CopsMessage.CLIENT_TYPE_PCMM, List.of(handle,
+            send(new CopsMessage(solicited, CopsOpCode.RPT, CopsMessage.CLIENT_TYPE_PCMM, List.of(handle,
                     new CopsObject.ReportType(kind), new CopsObject.ClientSI(CopsObject.ClientSI.SIGNALED, PcmmCodec.encode(c)))));
         }
     }
