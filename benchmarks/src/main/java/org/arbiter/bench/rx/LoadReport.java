@@ -19,10 +19,14 @@ import java.util.TreeMap;
  * @param timeouts requests that got no answer within the answer timeout
  * @param skipped open loop only: session starts not sent because the outstanding limit was reached
  *     (the target fell behind the offered rate)
+ * @param targetCpuSeconds CPU time (user + system) the target process used in the window, or -1
+ *     when unknown (an external target)
+ * @param generatorCpuSeconds CPU time the generator's JVM used in the window, or -1
  * @param commands per command ({@code AAR}, {@code AAR-update}, {@code STR}): latency and result codes
  */
 public record LoadReport(String label, double seconds, long sessionsStarted, long sessionsCompleted, long sessionsFailed,
-                         long transactions, long timeouts, long skipped, Map<String, CommandStats> commands) {
+                         long transactions, long timeouts, long skipped, double targetCpuSeconds, double generatorCpuSeconds,
+                         Map<String, CommandStats> commands) {
 
     /**
      * Latency (milliseconds) and result codes of one command.
@@ -69,6 +73,20 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
         return seconds <= 0 ? 0 : transactions / seconds;
     }
 
+    /**
+     * CPU microseconds the target spent per completed session, or -1 when unknown: on a shared
+     * machine a steadier figure than sessions per second, because it does not depend on how much
+     * CPU the target got.
+     */
+    public double targetCpuMicrosPerSession() {
+        return targetCpuSeconds < 0 || sessionsCompleted == 0 ? -1 : targetCpuSeconds * 1e6 / sessionsCompleted;
+    }
+
+    /** The share of one core the target used in the window, or -1 when unknown. */
+    public double targetCores() {
+        return targetCpuSeconds < 0 || seconds <= 0 ? -1 : targetCpuSeconds / seconds;
+    }
+
     /** Non-2xxx answers and timeouts (counted under code 0). */
     public long errors() {
         long n = 0;
@@ -88,6 +106,10 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
     public String summary() {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-28s %9.0f sessions/s %9.0f tx/s  errors %d  timeouts %d  skipped %d",
                 label, sessionsPerSecond(), transactionsPerSecond(), errors(), timeouts, skipped));
+        if (targetCpuSeconds >= 0) {
+            sb.append(String.format(Locale.ROOT, "%n    target CPU %.2f cores, %.0f us per session; generator CPU %.2f cores",
+                    targetCores(), targetCpuMicrosPerSession(), generatorCpuSeconds / seconds));
+        }
         for (Map.Entry<String, CommandStats> e : commands.entrySet()) {
             CommandStats c = e.getValue();
             sb.append(String.format(Locale.ROOT, "%n    %-11s n=%-9d p50 %7.3f  p90 %7.3f  p99 %7.3f  p99.9 %7.3f  max %8.3f ms  codes %s",
@@ -109,6 +131,9 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
         num(sb, "transactionsPerSecond", transactionsPerSecond()).append(',');
         num(sb, "timeouts", timeouts).append(',');
         num(sb, "skipped", skipped).append(',');
+        num(sb, "targetCpuSeconds", targetCpuSeconds).append(',');
+        num(sb, "targetCpuMicrosPerSession", targetCpuMicrosPerSession()).append(',');
+        num(sb, "generatorCpuSeconds", generatorCpuSeconds).append(',');
         sb.append("\"commands\":{");
         boolean first = true;
         for (Map.Entry<String, CommandStats> e : commands.entrySet()) {

@@ -273,7 +273,7 @@ public final class RxBench {
                         Duration bound = Duration.ofSeconds(n / fillRate * 3 + 60);
                         RxLoadGenerator.Phase fill = RxLoadGenerator.Phase.open(fillRate, Duration.ZERO, bound).withHold(null)
                                 .withUpdate(update).withMaxSessions(n);
-                        LoadReport opened = gen.run(spec.label() + " open", fill, out);
+                        LoadReport opened = gen.run(spec.label() + " open", fill, out, cpuOf(running));
                         out.println(opened.summary());
                         reports.add(opened);
                         json.add(opened.toJson());
@@ -294,7 +294,7 @@ public final class RxBench {
                                 ? RxLoadGenerator.Phase.open(spec.value(), warmup, spec.duration())
                                 : RxLoadGenerator.Phase.closed((int) spec.value(), warmup, spec.duration());
                         p = p.withHold(Duration.ofMillis(holdMs)).withUpdate(update);
-                        LoadReport r = gen.run(spec.label(), p, out);
+                        LoadReport r = gen.run(spec.label(), p, out, cpuOf(running));
                         out.println(r.summary());
                         reports.add(r);
                         json.add(r.toJson());
@@ -314,8 +314,9 @@ public final class RxBench {
         }
         out.printf(Locale.ROOT, "%n== summary (load average %s)%n", loadAverage());
         for (LoadReport r : reports) {
-            out.printf(Locale.ROOT, "%-34s %9.0f sessions/s %9.0f tx/s  AAR p99 %7.3f ms  STR p99 %7.3f ms  errors %d%n", r.label(),
-                    r.sessionsPerSecond(), r.transactionsPerSecond(), r.command("AAR").p99Ms(), r.command("STR").p99Ms(), r.errors());
+            out.printf(Locale.ROOT, "%-34s %9.0f sessions/s  AAR p99 %8.3f ms  STR p99 %8.3f ms  errors %6d  target %5.2f cores %7.0f us/session%n",
+                    r.label(), r.sessionsPerSecond(), r.command("AAR").p99Ms(), r.command("STR").p99Ms(), r.errors(), r.targetCores(),
+                    r.targetCpuMicrosPerSession());
         }
         ratios(reports);
         if (opts.containsKey("jfr")) {
@@ -338,9 +339,12 @@ public final class RxBench {
         LoadReport diameter = first(reports, "diameter closed");
         LoadReport jdiameter = first(reports, "jdiameter closed");
         if (diameter != null && jdiameter != null) {
-            out.printf(Locale.ROOT, "Diameter layer / jdiameter echo: throughput %.2fx (%.0f vs %.0f sessions/s), AAR p99 %.3f vs %.3f ms%n",
+            out.printf(Locale.ROOT, "Diameter layer / jdiameter echo: throughput %.2fx (%.0f vs %.0f sessions/s), AAR p99 %.3f vs %.3f ms, "
+                            + "CPU per session %.2fx (%.0f vs %.0f us)%n",
                     diameter.sessionsPerSecond() / jdiameter.sessionsPerSecond(), diameter.sessionsPerSecond(), jdiameter.sessionsPerSecond(),
-                    diameter.command("AAR").p99Ms(), jdiameter.command("AAR").p99Ms());
+                    diameter.command("AAR").p99Ms(), jdiameter.command("AAR").p99Ms(),
+                    diameter.targetCpuMicrosPerSession() / jdiameter.targetCpuMicrosPerSession(), diameter.targetCpuMicrosPerSession(),
+                    jdiameter.targetCpuMicrosPerSession());
         }
         LoadReport full = first(reports, "full-h2 closed");
         if (full != null && diameter != null) {
@@ -453,6 +457,24 @@ public final class RxBench {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** Reads the CPU time of a target process from /proc (user + system), or null for none. */
+    private static java.util.function.LongSupplier cpuOf(TargetProcess p) {
+        if (p == null) {
+            return null;
+        }
+        long pid = p.process.pid();
+        long tick = 10_000_000L;
+        return () -> {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tick;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        };
     }
 
     static String loadAverage() {

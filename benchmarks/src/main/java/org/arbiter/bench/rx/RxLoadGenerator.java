@@ -19,6 +19,7 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.arbiter.diameter.codec.DiameterDecoder;
 import org.arbiter.diameter.codec.DiameterMessage;
 
@@ -230,6 +232,16 @@ public final class RxLoadGenerator implements AutoCloseable {
      * @param progress where the per-second progress lines go, or {@code null}
      */
     public LoadReport run(String label, Phase phase, PrintStream progress) throws InterruptedException {
+        return run(label, phase, progress, null);
+    }
+
+    /**
+     * Runs one phase and returns what it measured, with the CPU time the target spent in the
+     * measurement window.
+     *
+     * @param targetCpuNanos reads the target process's CPU time (user + system), or {@code null}
+     */
+    public LoadReport run(String label, Phase phase, PrintStream progress, LongSupplier targetCpuNanos) throws InterruptedException {
         long start = System.nanoTime();
         PhaseClock clock = new PhaseClock(phase, start, false);
         for (int i = 0; i < conns.size(); i++) {
@@ -239,7 +251,7 @@ public final class RxLoadGenerator implements AutoCloseable {
                     : phase.maxSessions() / conns.size() + (i < phase.maxSessions() % conns.size() ? 1 : 0);
             c.loop.execute(() -> c.begin(clock, share, maxShare));
         }
-        return finish(label, clock, progress);
+        return finish(label, clock, progress, targetCpuNanos);
     }
 
     /**
@@ -255,7 +267,7 @@ public final class RxLoadGenerator implements AutoCloseable {
         for (Conn c : conns) {
             c.loop.execute(() -> c.begin(clock, 0, Long.MAX_VALUE));
         }
-        return finish(label, clock, progress);
+        return finish(label, clock, progress, null);
     }
 
     /** Sessions parked after their AAA (phases with {@code hold == null}), not yet released. */
@@ -267,12 +279,18 @@ public final class RxLoadGenerator implements AutoCloseable {
         return n;
     }
 
-    private LoadReport finish(String label, PhaseClock clock, PrintStream progress) throws InterruptedException {
+    private LoadReport finish(String label, PhaseClock clock, PrintStream progress, LongSupplier targetCpuNanos) throws InterruptedException {
         long lastSessions = progressSessions.sum();
         long lastAnswers = progressAnswers.sum();
         long second = 1;
+        long targetCpu0 = -1;
+        long ownCpu0 = -1;
         while (true) {
             long now = System.nanoTime();
+            if (ownCpu0 < 0 && now >= clock.measureStart) {
+                targetCpu0 = targetCpuNanos == null ? -1 : targetCpuNanos.getAsLong();
+                ownCpu0 = ownCpuNanos();
+            }
             if (now >= clock.measureEnd || allDone(clock)) {
                 break;
             }
@@ -291,6 +309,8 @@ public final class RxLoadGenerator implements AutoCloseable {
         }
         long stoppedAt = System.nanoTime();
         clock.stopping = true;
+        double targetCpu = targetCpuNanos == null || targetCpu0 < 0 ? -1 : (targetCpuNanos.getAsLong() - targetCpu0) / 1e9;
+        double ownCpu = ownCpu0 < 0 ? -1 : (ownCpuNanos() - ownCpu0) / 1e9;
         long drainUntil = System.nanoTime() + clock.phase.answerTimeout().toNanos() + TimeUnit.SECONDS.toNanos(2)
                 + (clock.phase.hold() == null ? 0 : clock.phase.hold().toNanos());
         while (outstanding() > 0 && System.nanoTime() < drainUntil) {
@@ -313,7 +333,12 @@ public final class RxLoadGenerator implements AutoCloseable {
             }
         }
         return new LoadReport(label, Math.max(seconds, 1e-3), total.sessionsStarted, total.sessionsCompleted, total.sessionsFailed,
-                total.transactions, total.timeouts, total.skipped, commands);
+                total.transactions, total.timeouts, total.skipped, targetCpu, ownCpu, commands);
+    }
+
+    private static long ownCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private boolean allDone(PhaseClock clock) {
