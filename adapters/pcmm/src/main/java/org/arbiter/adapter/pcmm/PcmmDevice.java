@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -203,6 +205,9 @@ public final class PcmmDevice implements DeviceAdapter {
             if (cause instanceof SessionFailure s) {
                 return new Result<>(null, s.status(), s.getMessage());
             }
+            if (cause instanceof RejectedExecutionException) {
+                return new Result<>(null, OutcomeStatus.UNREACHABLE, "the adapter is closed");
+            }
             LOG.error("unexpected failure waiting for {} from CMTS {}", what, cfg.deviceId(), cause);
             return new Result<>(null, OutcomeStatus.FAILED, String.valueOf(cause));
         } catch (InterruptedException e) {
@@ -337,7 +342,7 @@ public final class PcmmDevice implements DeviceAdapter {
     }
 
     private static Outcome failed(String id, Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof SessionFailure s) {
             return new Outcome(id, s.status(), s.getMessage());
         }
@@ -384,7 +389,7 @@ public final class PcmmDevice implements DeviceAdapter {
             if (e == null) {
                 return null;
             }
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof SessionFailure s && s.status() == OutcomeStatus.REJECTED) {
                 LOG.warn("CMTS {} refused synchronization ({}); gates made before this connection are not reconciled", cfg.deviceId(),
                         s.getMessage());
