@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -206,7 +207,7 @@ final class DeviceModelReader {
             Map<String, String> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!(e.getKey() instanceof String p) || !PREFIX.matcher(p).matches() || p.equals("nc")
-                        || p.toLowerCase(java.util.Locale.ROOT).startsWith("xml")) {
+                        || p.toLowerCase(Locale.ROOT).startsWith("xml")) {
                     throw error("namespaces." + e.getKey(), "not a usable prefix (letters, digits, _ . -; not nc or xml*)");
                 }
                 if (!(e.getValue() instanceof String ns) || ns.isBlank()) {

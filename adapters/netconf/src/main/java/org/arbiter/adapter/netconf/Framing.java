@@ -15,6 +15,11 @@ enum Framing {
     /** base:1.1: {@code LF # size LF data ... LF ## LF} (RFC 6242 section 4.2). */
     CHUNKED;
 
+    /** "end-of-message" or "chunked", for messages. */
+    String label() {
+        return this == END_OF_MESSAGE ? "end-of-message" : "chunked";
+    }
+
     /** The base:1.0 end-of-message marker. */
     static final byte[] EOM = "]]>]]>".getBytes(StandardCharsets.US_ASCII);
 

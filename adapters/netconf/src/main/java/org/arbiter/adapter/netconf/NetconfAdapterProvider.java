@@ -3,6 +3,7 @@ package org.arbiter.adapter.netconf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -147,7 +148,7 @@ public final class NetconfAdapterProvider implements DeviceAdapterProvider {
         }
         try {
             return Path.of(v);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new AdapterConfigException(config.path() + "." + key, v, "a file system path (" + e.getReason() + ")");
         }
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
@@ -192,7 +193,7 @@ final class NetconfDevice implements DeviceAdapter {
                 if (!model.module().isEmpty() && !caps.advertisesModule(model.module())) {
                     problems.add("the device does not advertise the YANG module " + model.module());
                 }
-                String what = "NETCONF session " + caps.sessionId() + ", " + s.framing().name().toLowerCase(java.util.Locale.ROOT)
+                String what = "NETCONF session " + caps.sessionId() + ", " + s.framing().label()
                         + " framing, model " + model.name();
                 return problems.isEmpty() ? new DeviceHealth(DeviceHealth.Status.UP, what, Instant.now())
                         : new DeviceHealth(DeviceHealth.Status.DEGRADED, what + ": " + String.join("; ", problems),
@@ -345,12 +346,12 @@ final class NetconfDevice implements DeviceAdapter {
      * {@code out} for the read-back to keep when the entry did not land.
      */
     private <T> List<T> edit(NetconfSession s, Datastore ds, List<T> items, Map<String, Outcome> out, long deadline,
-                             java.util.function.Function<List<T>, String> config,
-                             java.util.function.Function<T, String> idOf) throws NetconfException {
+                             Function<List<T>, String> config,
+                             Function<T, String> idOf) throws NetconfException {
         List<T> left = new ArrayList<>(items);
         String errorOption = s.capabilities().rollbackOnError() ? "<error-option>rollback-on-error</error-option>" : "";
         while (!left.isEmpty()) {
-            RpcReply reply = s.rpc("<edit-config><target><" + ds.name().toLowerCase(java.util.Locale.ROOT) + "/></target>"
+            RpcReply reply = s.rpc("<edit-config><target><" + ds.element() + "/></target>"
                     + errorOption + config.apply(left) + "</edit-config>", rpcDeadline(deadline));
             if (reply.succeeded()) {
                 return left;
@@ -429,7 +430,7 @@ final class NetconfDevice implements DeviceAdapter {
     }
 
     private void lockDatastore(NetconfSession s, Datastore ds, long deadline) throws NetconfException {
-        String target = "<target><" + ds.name().toLowerCase(java.util.Locale.ROOT) + "/></target>";
+        String target = "<target><" + ds.element() + "/></target>";
         RpcReply reply = s.rpc("<lock>" + target + "</lock>", rpcDeadline(deadline));
         if (reply.succeeded()) {
             return;
@@ -444,13 +445,13 @@ final class NetconfDevice implements DeviceAdapter {
                 return;
             }
         }
-        throw new NetconfException(OutcomeStatus.FAILED, "lock " + ds.name().toLowerCase(java.util.Locale.ROOT) + ": "
+        throw new NetconfException(OutcomeStatus.FAILED, "lock " + ds.element() + ": "
                 + reply.failureSummary(), false);
     }
 
     private void unlockDatastore(NetconfSession s, Datastore ds, long deadline) {
         try {
-            RpcReply reply = s.rpc("<unlock><target><" + ds.name().toLowerCase(java.util.Locale.ROOT)
+            RpcReply reply = s.rpc("<unlock><target><" + ds.element()
                     + "/></target></unlock>", rpcDeadline(deadline));
             if (!reply.succeeded()) {
                 LOG.warn("{}: unlock refused: {}", settings.deviceId(), reply.failureSummary());
@@ -614,7 +615,7 @@ final class NetconfDevice implements DeviceAdapter {
             session = s;
         }
         LOG.info("{}: NETCONF session with {} established ({} framing)", settings.deviceId(), settings.target(),
-                s.framing().name().toLowerCase(java.util.Locale.ROOT));
+                s.framing().label());
         return s;
     }
 

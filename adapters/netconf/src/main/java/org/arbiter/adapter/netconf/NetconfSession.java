@@ -1,6 +1,7 @@
 package org.arbiter.adapter.netconf;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -8,6 +9,11 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +44,15 @@ import org.w3c.dom.Document;
  * any transport failure, framing error, malformed XML or missing reply -&gt; the session is lost
  * </pre>
  * Our hello is written as soon as the channel opens, as RFC 6241 section 8.1 asks ("simultaneously").
- * This matters with yuma123 netconfd 2.13: when the client's hello and its first RPC reach the
- * server in one read, the server answers that RPC only when further octets arrive.
+ *
+ * <p>Priming, a departure of our own: before the session is handed out, {@link #prime} sends a
+ * get-config with an empty filter (RFC 6241 section 6.4.2: it selects nothing) and waits for its
+ * reply. yuma123 netconfd 2.13 answers a message that reached it in one read together with the
+ * previous one (the client's hello and first RPC, when netconfd is slow to read) only when
+ * further octets arrive. When the primer gets no reply within a grace period (200 ms, doubling),
+ * another primer follows, which releases the stalled one; the session is ready when the latest
+ * primer is answered, as replies come in order. Against other servers this costs one RPC per
+ * session.
  *
  * <p>The channel's data is pushed by MINA's I/O thread into a {@link FrameDecoder}; replies are
  * parsed there and handed to the waiting caller. Nothing blocks the I/O thread.
@@ -69,12 +82,13 @@ final class NetconfSession implements AutoCloseable {
     private final FrameDecoder decoder = new FrameDecoder(MAX_MESSAGE_BYTES);
     private final CompletableFuture<Capabilities> hello = new CompletableFuture<>();
     private volatile Framing framing = Framing.END_OF_MESSAGE;
-    private volatile Pending pending;
+    private final Map<String, CompletableFuture<RpcReply>> pending = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile NetconfException lost;
     private long messageId;
 
-    private record Pending(String messageId, String operation, CompletableFuture<RpcReply> reply) {
-    }
+    /** The primer: a get-config whose empty filter selects nothing. */
+    static final String PRIMER = "<get-config><source><running/></source><filter type=\"subtree\"/></get-config>";
+    private static final long PRIME_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private NetconfSession(String target, ClientSession ssh, ChannelSubsystem channel) {
         this.target = target;
@@ -148,6 +162,7 @@ final class NetconfSession implements AutoCloseable {
                     "the device closed the NETCONF session", true)));
             session.write(Framing.END_OF_MESSAGE.encode(HELLO.getBytes(StandardCharsets.UTF_8)), "hello");
             session.awaitHello(deadline);
+            session.prime(deadline);
             return session;
         } catch (NetconfException e) {
             ssh.close(true);
@@ -166,7 +181,7 @@ final class NetconfSession implements AutoCloseable {
         try {
             return f.await(ms, CancelOption.CANCEL_ON_TIMEOUT);
         } catch (IOException e) {
-            if (e instanceof java.io.InterruptedIOException) {
+            if (e instanceof InterruptedIOException) {
                 Thread.currentThread().interrupt();
             }
             throw new NetconfException(OutcomeStatus.FAILED, "interrupted while waiting for the device", true, e);
@@ -244,23 +259,32 @@ final class NetconfSession implements AutoCloseable {
      *         reply came in time, UNREACHABLE when the session went away, FAILED for a malformed reply
      */
     RpcReply rpc(String operation, long deadline) throws NetconfException {
+        String name = operationName(operation);
+        String id = send(operation, name);
+        try {
+            return await(pending.get(id), name, deadline);
+        } finally {
+            pending.remove(id);
+        }
+    }
+
+    /** Frames and writes one {@code <rpc>}; its reply future is in {@link #pending} under the returned id. */
+    private String send(String operation, String name) throws NetconfException {
         NetconfException gone = lost;
         if (gone != null) {
             throw gone;
         }
         String id = Long.toString(++messageId);
-        String name = operationName(operation);
-        CompletableFuture<RpcReply> reply = new CompletableFuture<>();
-        pending = new Pending(id, name, reply);
+        pending.put(id, new CompletableFuture<>());
+        String rpc = "<rpc message-id=\"" + id + "\" xmlns=\"" + Xml.NETCONF_NS + "\">" + operation + "</rpc>";
+        LOG.debug("{} <- {}", target, rpc);
+        write(framing.encode(rpc.getBytes(StandardCharsets.UTF_8)), name);
+        return id;
+    }
+
+    private RpcReply await(CompletableFuture<RpcReply> reply, String name, long deadline) throws NetconfException {
+        long sent = System.nanoTime();
         try {
-            gone = lost;
-            if (gone != null) {
-                throw gone;
-            }
-            String rpc = "<rpc message-id=\"" + id + "\" xmlns=\"" + Xml.NETCONF_NS + "\">" + operation + "</rpc>";
-            LOG.debug("{} <- {}", target, rpc);
-            long sent = System.nanoTime();
-            write(framing.encode(rpc.getBytes(StandardCharsets.UTF_8)), name);
             RpcReply r = reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             LOG.debug("{}: <{}> answered in {} us", target, name, (System.nanoTime() - sent) / 1000);
             return r;
@@ -277,8 +301,44 @@ final class NetconfSession implements AutoCloseable {
                     + ">", true, e);
             lose(t);
             throw t;
+        }
+    }
+
+    /** Sends primers until the latest one is answered (see the design comment). */
+    private void prime(long deadline) throws NetconfException {
+        List<String> sent = new ArrayList<>();
+        long grace = PRIME_GRACE_NANOS;
+        try {
+            while (true) {
+                String id = send(PRIMER, "get-config");
+                sent.add(id);
+                long wait = Math.min(deadline, System.nanoTime() + grace);
+                try {
+                    pending.get(id).get(Math.max(0, wait - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (sent.size() > 1) {
+                        LOG.debug("{}: first RPC answered after {} primers", target, sent.size());
+                    }
+                    return;
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        NetconfException t = new NetconfException(OutcomeStatus.TIMEOUT, "no reply to the first RPC "
+                                + "from " + target + " within the timeout", true);
+                        lose(t);
+                        throw t;
+                    }
+                    grace *= 2;
+                } catch (ExecutionException e) {
+                    throw unwrap(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    NetconfException t = new NetconfException(OutcomeStatus.FAILED, "interrupted while opening the session",
+                            true, e);
+                    lose(t);
+                    throw t;
+                }
+            }
         } finally {
-            pending = null;
+            sent.forEach(pending::remove);
         }
     }
 
@@ -309,9 +369,8 @@ final class NetconfSession implements AutoCloseable {
             lost = why;
         }
         hello.completeExceptionally(why);
-        Pending p = pending;
-        if (p != null) {
-            p.reply().completeExceptionally(why);
+        synchronized (pending) {
+            pending.values().forEach(f -> f.completeExceptionally(why));
         }
         ssh.close(true);
     }
@@ -372,9 +431,13 @@ final class NetconfSession implements AutoCloseable {
                     true));
             return;
         }
-        Pending p = pending;
-        if (p != null && (reply.messageId() == null || p.messageId().equals(reply.messageId()))) {
-            p.reply().complete(reply);
+        CompletableFuture<RpcReply> waiting;
+        synchronized (pending) {
+            waiting = reply.messageId() != null ? pending.get(reply.messageId())
+                    : pending.values().stream().filter(f -> !f.isDone()).findFirst().orElse(null);
+        }
+        if (waiting != null) {
+            waiting.complete(reply);
         } else {
             LOG.warn("{}: rpc-reply with message-id {} matches no outstanding request; ignored", target,
                     reply.messageId());

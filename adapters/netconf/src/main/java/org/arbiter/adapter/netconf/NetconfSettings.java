@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -37,7 +38,12 @@ record NetconfSettings(String deviceId, String host, int port, String username, 
         /** edit the candidate, then commit. */
         CANDIDATE,
         /** edit running directly. */
-        RUNNING
+        RUNNING;
+
+        /** The datastore's element name in RPCs ({@code candidate}, {@code running}). */
+        String element() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     NetconfSettings {
@@ -58,6 +64,6 @@ record NetconfSettings(String deviceId, String host, int port, String username, 
         return "NetconfSettings[" + target() + ", auth=" + (password != null ? "password" : "")
                 + (privateKey != null ? (password != null ? "+" : "") + "key " + privateKey : "")
                 + ", known-hosts=" + (hostKeyVerification ? knownHosts : "off") + ", datastore="
-                + datastore.name().toLowerCase(java.util.Locale.ROOT) + ", model=" + model.name() + "]";
+                + datastore.element() + ", model=" + model.name() + "]";
     }
 }

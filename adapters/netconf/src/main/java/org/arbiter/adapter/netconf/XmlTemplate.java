@@ -1,5 +1,6 @@
 package org.arbiter.adapter.netconf;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -87,7 +88,7 @@ final class XmlTemplate {
         }
         Set<String> used = new LinkedHashSet<>();
         collect(only, known, used);
-        return new XmlTemplate(only, java.util.Collections.unmodifiableMap(decls), Set.copyOf(used));
+        return new XmlTemplate(only, Collections.unmodifiableMap(decls), Set.copyOf(used));
     }
 
     private static void collect(Element e, Set<String> known, Set<String> used) throws DeviceModelException.Problem {

@@ -88,14 +88,18 @@ final class DelayingTcpRelay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         server.close();
         for (Socket s : sockets) {
             closeQuietly(s);
         }
-        for (Thread t : threads) {
-            LockSupport.unpark(t);
-            t.join(5000);
+        try {
+            for (Thread t : threads) {
+                LockSupport.unpark(t);
+                t.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

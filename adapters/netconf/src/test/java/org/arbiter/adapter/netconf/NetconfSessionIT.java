@@ -69,6 +69,19 @@ class NetconfSessionIT {
     }
 
     @Test
+    void firstRpcHeldByTheDeviceIsReleasedByASecondPrimer() throws Exception {
+        ScriptedNetconfDevice d = device(true, false);
+        DeviceAdapter a = adapter(d, PASSWORD);
+        d.failNext(ScriptedNetconfDevice.Fault.HOLD);
+
+        DeviceHealth h = a.health(T);
+
+        assertThat(h.status()).as(h.detail()).isEqualTo(DeviceHealth.Status.UP);
+        assertThat(d.received()).hasSize(3);
+        assertThat(d.received().subList(0, 2)).allSatisfy(rpc -> assertThat(rpc).contains(NetconfSession.PRIMER));
+    }
+
+    @Test
     void wrongPasswordGivesUnreachable() throws Exception {
         ScriptedNetconfDevice d = device(true, false);
 
@@ -86,9 +99,10 @@ class NetconfSessionIT {
         DeviceHealth h = a.health(T);
         DeviceListing l = a.list(T);
 
-        assertThat(h.detail()).contains("end_of_message framing");
+        assertThat(h.detail()).contains("end-of-message framing");
         assertThat(l.status()).isEqualTo(OutcomeStatus.APPLIED);
-        assertThat(d.received()).hasSize(2).allSatisfy(rpc -> assertThat(rpc).startsWith("<rpc message-id="));
+        assertThat(d.received()).hasSize(3).allSatisfy(rpc -> assertThat(rpc).startsWith("<rpc message-id="));
+        assertThat(d.received().getFirst()).as("the primer").contains(NetconfSession.PRIMER);
     }
 
     @Test
@@ -152,6 +166,8 @@ class NetconfSessionIT {
         DeviceListing l = a.list(T);
 
         assertThat(l.status()).as(l.detail()).isEqualTo(OutcomeStatus.APPLIED);
-        assertThat(d.received()).filteredOn(rpc -> rpc.contains("<get-config")).hasSize(3);
+        assertThat(d.received()).filteredOn(rpc -> rpc.contains(NetconfSession.PRIMER)).as("one primer per session").hasSize(2);
+        assertThat(d.received()).filteredOn(rpc -> rpc.contains("<get-config") && !rpc.contains(NetconfSession.PRIMER))
+                .as("health, the list the device dropped, the list again").hasSize(3);
     }
 }

@@ -249,7 +249,7 @@ final class NetconfTestBed implements AutoCloseable {
      * Sends RPCs over a session of its own and returns the rpc-reply texts: an independent view of
      * the device (see {@link RawSession}).
      */
-    List<String> rawRpcs(List<String> operations) throws IOException, InterruptedException {
+    List<String> rawRpcs(List<String> operations) throws IOException {
         try (RawSession s = rawSession()) {
             List<String> replies = new ArrayList<>();
             for (String op : operations) {
@@ -266,12 +266,17 @@ final class NetconfTestBed implements AutoCloseable {
 
     /**
      * A NETCONF session through the OpenSSH client ({@code ssh -s netconf}) with framing written
-     * here, sharing no code with the adapter; it speaks base:1.1 (chunked framing).
+     * here, sharing no code with the adapter; it speaks base:1.1 (chunked framing). Like the
+     * adapter, it sends its hello at once and primes the session with an empty get-config, sending
+     * another when netconfd 2.13 sits on the first (see {@code NetconfSession}).
      */
     final class RawSession implements AutoCloseable {
+        private static final String PRIMER = "<get-config><source><running/></source><filter type=\"subtree\"/></get-config>";
+
         private final Process ssh;
         private final OutputStream in;
         private final InputStream out;
+        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
         private int messageId;
 
         private RawSession() throws IOException {
@@ -281,32 +286,88 @@ final class NetconfTestBed implements AutoCloseable {
                     "-s", "netconf").redirectError(ProcessBuilder.Redirect.DISCARD).start();
             in = ssh.getOutputStream();
             out = ssh.getInputStream();
-            // our hello goes out at once: netconfd 2.13 stalls when a hello and an RPC arrive together
             in.write(("<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities>"
                     + "<capability>urn:ietf:params:netconf:base:1.0</capability>"
                     + "<capability>urn:ietf:params:netconf:base:1.1</capability>"
                     + "</capabilities></hello>]]>]]>").getBytes(StandardCharsets.UTF_8));
             in.flush();
-            readUntil(ssh, out, b -> b.toString(StandardCharsets.UTF_8).contains("]]>]]>"), deadline());
+            byte[] hello = readUntil(ssh, out, b -> b.toString(StandardCharsets.UTF_8).contains("]]>]]>"), deadline());
+            String h = new String(hello, StandardCharsets.UTF_8);
+            received.writeBytes(h.substring(h.indexOf("]]>]]>") + 6).getBytes(StandardCharsets.UTF_8));
+            long grace = TimeUnit.MILLISECONDS.toNanos(200);
+            String last;
+            do {
+                last = send(PRIMER);
+                grace *= 2;
+            } while (!awaitReply(last, System.nanoTime() + grace));
         }
 
         private static long deadline() {
             return System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         }
 
-        /** Sends one operation and returns the reply text. */
-        String rpc(String operation) throws IOException {
-            byte[] rpc = ("<rpc message-id=\"" + (++messageId) + "\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">"
+        private String send(String operation) throws IOException {
+            String id = Integer.toString(++messageId);
+            byte[] rpc = ("<rpc message-id=\"" + id + "\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">"
                     + operation + "</rpc>").getBytes(StandardCharsets.UTF_8);
             in.write(("\n#" + rpc.length + "\n").getBytes(StandardCharsets.US_ASCII));
             in.write(rpc);
             in.write("\n##\n".getBytes(StandardCharsets.US_ASCII));
             in.flush();
-            return dechunk(readUntil(ssh, out, b -> b.toString(StandardCharsets.UTF_8).endsWith("\n##\n"), deadline()));
+            return id;
+        }
+
+        /** True once the reply to {@code id} has been read (earlier replies are dropped), false at {@code until}. */
+        private boolean awaitReply(String id, long until) throws IOException {
+            while (true) {
+                String message = nextMessage(until);
+                if (message == null) {
+                    return false;
+                }
+                if (message.contains("message-id=\"" + id + "\"")) {
+                    lastReply = message;
+                    return true;
+                }
+            }
+        }
+
+        private String lastReply;
+
+        /** The next complete chunked message, or null at {@code until}. */
+        private String nextMessage(long until) throws IOException {
+            byte[] buf = new byte[65536];
+            while (true) {
+                byte[] have = received.toByteArray();
+                int end = endOfMessage(have);
+                if (end > 0) {
+                    received.reset();
+                    received.write(have, end, have.length - end);
+                    return dechunk(java.util.Arrays.copyOfRange(have, 0, end));
+                }
+                int n = out.available();
+                if (n > 0) {
+                    received.write(buf, 0, out.read(buf, 0, Math.min(n, buf.length)));
+                } else if (!ssh.isAlive()) {
+                    throw new IOException("the ssh client ended; got: " + received.toString(StandardCharsets.UTF_8));
+                } else if (System.nanoTime() - until > 0) {
+                    return null;
+                } else {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+                }
+            }
+        }
+
+        /** Sends one operation and returns the reply text. */
+        String rpc(String operation) throws IOException {
+            String id = send(operation);
+            if (!awaitReply(id, deadline())) {
+                throw new IOException("no reply to " + operation + " within 15 s");
+            }
+            return lastReply;
         }
 
         @Override
-        public void close() throws IOException, InterruptedException {
+        public void close() throws IOException {
             try {
                 if (ssh.isAlive()) {
                     rpc("<close-session/>");
@@ -315,10 +376,30 @@ final class NetconfTestBed implements AutoCloseable {
                 // the session is gone already
             } finally {
                 in.close();
-                if (!ssh.waitFor(5, TimeUnit.SECONDS)) {
-                    ssh.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
+                stop(ssh);
             }
+        }
+    }
+
+    /** The length of the first complete chunked message at the start of {@code b}, or 0. */
+    private static int endOfMessage(byte[] b) {
+        int i = 0;
+        while (true) {
+            if (i + 4 > b.length) {
+                return 0;
+            }
+            if (b[i] == '\n' && b[i + 1] == '#' && b[i + 2] == '#' && b[i + 3] == '\n') {
+                return i + 4;
+            }
+            int lf = i + 2;
+            while (lf < b.length && b[lf] != '\n') {
+                lf++;
+            }
+            if (lf >= b.length) {
+                return 0;
+            }
+            int size = Integer.parseInt(new String(b, i + 2, lf - i - 2, StandardCharsets.US_ASCII));
+            i = lf + 1 + size;
         }
     }
 
@@ -435,15 +516,21 @@ final class NetconfTestBed implements AutoCloseable {
         }
     }
 
-    private static void stop(Process p) throws InterruptedException {
+    /** Ends a process this bed started: SIGTERM, then SIGKILL after 10 s. */
+    private static void stop(Process p) {
         p.destroy();
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
         }
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         stop(sshd);
         stop(netconfd);
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -43,7 +43,12 @@ final class ScriptedNetconfDevice implements AutoCloseable {
         /** A well-formed rpc-reply with another message-id. */
         WRONG_MESSAGE_ID,
         /** The device closes the channel instead of answering. */
-        CLOSE
+        CLOSE,
+        /**
+         * The device answers only when the next RPC arrives, as yuma123 netconfd 2.13 does with a
+         * message that reached it in one read with the previous one.
+         */
+        HOLD
     }
 
     private static final Pattern MESSAGE_ID = Pattern.compile("message-id=\"([^\"]*)\"");
@@ -114,11 +119,15 @@ final class ScriptedNetconfDevice implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         server.stop(true);
-        for (Thread t : threads) {
-            t.interrupt();
-            t.join(5000);
+        try {
+            for (Thread t : threads) {
+                t.interrupt();
+                t.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -165,8 +174,13 @@ final class ScriptedNetconfDevice implements AutoCloseable {
                 send(hello + "]]>]]>");
                 String clientHello = readEndOfMessage();
                 chunked = base11 && clientHello.contains("urn:ietf:params:netconf:base:1.1");
+                String held = null;
                 while (true) {
                     String rpc = chunked ? readChunked() : readEndOfMessage();
+                    if (held != null) {
+                        send(held);
+                        held = null;
+                    }
                     received.add(rpc);
                     Matcher m = MESSAGE_ID.matcher(rpc);
                     String id = m.find() ? m.group(1) : "";
@@ -182,7 +196,12 @@ final class ScriptedNetconfDevice implements AutoCloseable {
                     String reply = fault == Fault.BROKEN_XML ? "<rpc-reply message-id=\"" + id + "\"><data>"
                             : "<rpc-reply message-id=\"" + (fault == Fault.WRONG_MESSAGE_ID ? "x" + id : id)
                             + "\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">" + body + "</rpc-reply>";
-                    send(chunked ? frameChunked(reply) : reply + "]]>]]>");
+                    String framed = chunked ? frameChunked(reply) : reply + "]]>]]>";
+                    if (fault == Fault.HOLD) {
+                        held = framed;
+                        continue;
+                    }
+                    send(framed);
                     if (rpc.contains("<close-session")) {
                         break;
                     }
