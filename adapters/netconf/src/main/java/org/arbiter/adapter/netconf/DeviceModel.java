@@ -20,6 +20,8 @@ import org.w3c.dom.Element;
  * reservation again. Loaded from a model file by {@link DeviceModelReader}; see
  * {@code docs/adapters.md} for the file format.
  *
+ * <p><b>Threading.</b> Immutable; every method may run concurrently.
+ *
  * @param name the model name (the file name without {@code .yaml})
  * @param description free text
  * @param module the YANG module the device must advertise, or empty (health reports DEGRADED without it)
@@ -33,8 +35,6 @@ import org.w3c.dom.Element;
  * @param remove the entry written by remove
  * @param read where each value sits inside an entry, relative to the entry
  * @param listXpath an XPath select for list(), or empty for a subtree filter built from the entry path
- *
- * <p><b>Threading.</b> Immutable; every method may run concurrently.
  */
 record DeviceModel(String name, String description, String module, Map<String, String> namespaces,
                    List<QName> entryPath, QName key, String namePrefix, int hashLength,

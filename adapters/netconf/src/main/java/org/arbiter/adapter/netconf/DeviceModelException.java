@@ -5,7 +5,7 @@ package org.arbiter.adapter.netconf;
  * is wrong (for templates also the line within the template), e.g.
  * {@code models/acme.yaml: install: line 3, column 9: ...}.
  */
-public final class DeviceModelException extends RuntimeException {
+final class DeviceModelException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
