@@ -20,7 +20,8 @@ import jdk.jfr.consumer.RecordingFile;
  * where threads waited (file force and write, monitor enter and wait, park) by the nearest frame
  * of the project or, failing that, of the library that waited, with the total time waited.
  *
- * <pre>java -cp benchmarks/target/classes org.arbiter.bench.rx.JfrHotspots target.jfr [top=25]</pre>
+ * <pre>java -cp benchmarks/target/classes org.arbiter.bench.rx.JfrHotspots target.jfr [top] [skip-seconds]</pre>
+ * {@code skip-seconds} leaves out the start of the recording (start-up, warm-up).
  */
 public final class JfrHotspots {
 
@@ -28,15 +29,23 @@ public final class JfrHotspots {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: JfrHotspots <recording.jfr> [top]");
+            System.err.println("usage: JfrHotspots <recording.jfr> [top] [skip-seconds]");
             System.exit(2);
         }
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        long skip = args.length > 2 ? Long.parseLong(args[2]) : 0;
+        List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0]));
+        java.time.Instant first = events.stream().map(RecordedEvent::getStartTime).min(java.util.Comparator.naturalOrder())
+                .orElse(java.time.Instant.EPOCH);
+        java.time.Instant from = first.plusSeconds(skip);
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
         Map<String, long[]> waits = new HashMap<>();
         int samples = 0;
-        for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
+        for (RecordedEvent e : events) {
+            if (e.getStartTime().isBefore(from)) {
+                continue;
+            }
             String type = e.getEventType().getName();
             if (WAITS.contains(type)) {
                 String where = e.getStackTrace() == null ? "?" : nearest(e.getStackTrace().getFrames());

@@ -37,8 +37,8 @@ import java.util.regex.Pattern;
  * 127.0.0.1, {@code --port}).
  *
  * <p>A phase is {@code target:open:<sessions/s>:<duration>}, {@code target:closed:<in flight>:<duration>}
- * or {@code target:fill:<sessions>} (opens that many sessions and keeps them, reads the target's
- * heap after a full GC, then ends them). {@code --suite issue} runs the phases of every target
+ * or {@code target:fill:<sessions>[/<sessions>...]} (opens sessions and keeps them, reads the
+ * target's heap after a full GC at start and at every step, then ends them all). {@code --suite issue} runs the phases of every target
  * figure; {@code --suite smoke} a short check of each target. See BENCHMARKS.md.
  *
  * <p>Run from the repository root after {@code ./mvnw -pl benchmarks -am install -DskipTests}:
@@ -122,14 +122,15 @@ public final class RxBench {
         return """
                 usage: RxBench (--suite issue|smoke | --phase TARGET:MODE:VALUE[:DURATION] ...) [options]
                   TARGET   diameter | jdiameter | full-h2 | full-pg | full-mem (not durable) | external (needs --port)
-                  MODE     open (VALUE sessions/s) | closed (VALUE sessions in flight) | fill (VALUE sessions kept open)
+                  MODE     open (VALUE sessions/s) | closed (VALUE sessions in flight)
+                           | fill (VALUE sessions kept open; steps 10000/30000 read the heap at each)
                   --warmup 10s            load before each measurement window (default 10s)
                   --connections 4         Diameter connections of the generator (default 4)
                   --client-threads 1      generator event-loop threads (default 1)
                   --lines 10000           subscriber lines in the generated topology (default 10000)
                   --update                send an update AAR in every session
                   --hold-ms 0             time between the last AAA and the STR (default 0)
-                  --fill-rate 5000        sessions/s of fill phases and of their release (default 5000)
+                  --fill-concurrency 64   AARs (and then STRs) in flight while filling and releasing (default 64)
                   --target-heap 512m      -Xmx of the target JVMs (default 512m)
                   --pool-size 10          ledger connections of the full path (default 10, as arbiter serve)
                   --device-latency-ms 0   latency of every lab device call (default 0)
@@ -146,20 +147,24 @@ public final class RxBench {
             case "issue" -> List.of(
                     "diameter:closed:128:30s",
                     "jdiameter:closed:128:30s",
-                    "full-h2:closed:256:30s",
+                    "full-h2:closed:32:30s",
                     "full-h2:open:5000:30s",
-                    "full-pg:closed:256:30s",
+                    "full-h2:open:10000:60s",
+                    "full-pg:closed:32:30s",
+                    "full-pg:fill:2000/6000",
                     "full-pg:open:3000:30s",
-                    "full-mem:closed:256:30s",
-                    "full-mem:open:5000:30s",
-                    "full-mem:open:10000:60s",
-                    "full-mem:fill:100000");
+                    "full-mem:closed:32:30s",
+                    "full-mem:open:5000:30s");
             default -> throw new IllegalArgumentException("unknown suite '" + name + "'; allowed: issue, smoke");
         };
     }
 
-    /** One phase as given on the command line. */
-    record PhaseSpec(String target, String mode, double value, Duration duration) {
+    /**
+     * One phase as given on the command line.
+     *
+     * @param steps fill only: the numbers of open sessions at which the heap is read, increasing
+     */
+    record PhaseSpec(String target, String mode, double value, Duration duration, List<Long> steps) {
         static PhaseSpec parse(String s) {
             String[] p = s.split(":");
             if (p.length < 3 || p.length > 4) {
@@ -172,21 +177,32 @@ public final class RxBench {
             if (!List.of("open", "closed", "fill").contains(p[1])) {
                 throw new IllegalArgumentException("phase '" + s + "': unknown mode '" + p[1] + "'; allowed: open, closed, fill");
             }
-            double v;
-            try {
-                v = Double.parseDouble(p[2]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("phase '" + s + "': '" + p[2] + "' is not a number");
+            List<Long> steps = new ArrayList<>();
+            double v = 0;
+            for (String part : p[2].split("/", -1)) {
+                try {
+                    v = Double.parseDouble(part);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("phase '" + s + "': '" + part + "' is not a number");
+                }
+                if (v <= 0 || (!steps.isEmpty() && v <= steps.getLast())) {
+                    throw new IllegalArgumentException("phase '" + s + "': values must be > 0 and increasing");
+                }
+                steps.add((long) v);
             }
-            if (v <= 0) {
-                throw new IllegalArgumentException("phase '" + s + "': the value must be > 0");
+            if (steps.size() > 1 && !p[1].equals("fill")) {
+                throw new IllegalArgumentException("phase '" + s + "': only fill phases take several values (a/b/c)");
             }
             Duration d = p.length == 4 ? parseDuration("phase " + s, p[3]) : Duration.ofSeconds(30);
-            return new PhaseSpec(p[0], p[1], v, d);
+            return new PhaseSpec(p[0], p[1], v, d, p[1].equals("fill") ? List.copyOf(steps) : List.of());
         }
 
         String label() {
-            return target + " " + mode + " " + (long) value + (mode.equals("fill") ? "" : " " + duration.toSeconds() + "s");
+            return target + " " + mode + " " + (mode.equals("fill") ? p(steps) : (long) value + " " + duration.toSeconds() + "s");
+        }
+
+        private static String p(List<Long> steps) {
+            return String.join("/", steps.stream().map(String::valueOf).toList());
         }
     }
 
@@ -225,7 +241,7 @@ public final class RxBench {
         int connections = intOpt("connections", 4, 1, RxTraffic.MAX_PEERS);
         int clientThreads = intOpt("client-threads", 1, 1, 64);
         int holdMs = intOpt("hold-ms", 0, 0, 3_600_000);
-        int fillRate = intOpt("fill-rate", 5000, 1, 1_000_000);
+        int fillConcurrency = intOpt("fill-concurrency", 64, 1, 100_000);
         Duration warmup = parseDuration("--warmup", opts.getOrDefault("warmup", "10s"));
         boolean update = Boolean.parseBoolean(opts.getOrDefault("update", "false"));
         BenchWorld.write(work, lines);
@@ -238,7 +254,6 @@ public final class RxBench {
                 work, lines, connections, clientThreads, update ? "yes" : "no", holdMs);
         List<String> json = new ArrayList<>();
         List<LoadReport> reports = new ArrayList<>();
-        Map<String, Long> heaps = new LinkedHashMap<>();
         TargetProcess running = null;
         String runningName = null;
         int failures = 0;
@@ -269,23 +284,24 @@ public final class RxBench {
                 out.printf(Locale.ROOT, "%n== %s (load average %s)%n", spec.label(), loadAverage());
                 try (RxLoadGenerator gen = RxLoadGenerator.connect(traffic, port, connections, clientThreads, Duration.ofSeconds(10))) {
                     if (spec.mode().equals("fill")) {
-                        long n = (long) spec.value();
-                        Duration bound = Duration.ofSeconds(n / fillRate * 3 + 60);
-                        RxLoadGenerator.Phase fill = RxLoadGenerator.Phase.open(fillRate, Duration.ZERO, bound).withHold(null)
-                                .withUpdate(update).withMaxSessions(n);
-                        LoadReport opened = gen.run(spec.label() + " open", fill, out, cpuOf(running));
-                        out.println(opened.summary());
-                        reports.add(opened);
-                        json.add(opened.toJson());
                         if (running != null) {
-                            long[] heap = running.heap();
-                            heaps.put(spec.label(), heap[0]);
-                            out.printf(Locale.ROOT, "  heap after full GC with %d sessions open: used %.1f MiB, committed %.1f MiB, max %.1f MiB%n",
-                                    gen.parked(), heap[0] / 1048576.0, heap[1] / 1048576.0, heap[2] / 1048576.0);
-                            json.add("{\"label\":" + LoadReport.quote(spec.label() + " heap") + ",\"openSessions\":" + gen.parked()
-                                    + ",\"heapUsedBytes\":" + heap[0] + ",\"heapCommittedBytes\":" + heap[1] + ",\"heapMaxBytes\":" + heap[2] + "}");
+                            heapLine(spec.label() + " heap at 0", 0, running.heap(), json);
                         }
-                        LoadReport released = gen.release(spec.label() + " release", fillRate, Duration.ofSeconds(5), out);
+                        long opened = 0;
+                        for (long step : spec.steps()) {
+                            long n = step - opened;
+                            RxLoadGenerator.Phase fill = RxLoadGenerator.Phase.closed(fillConcurrency, Duration.ZERO,
+                                    Duration.ofSeconds(Math.min(3600, n / 20 + 60))).withHold(null).withUpdate(update).withMaxSessions(n);
+                            LoadReport r = gen.run(spec.label() + " to " + step, fill, out, cpuOf(running));
+                            out.println(r.summary());
+                            reports.add(r);
+                            json.add(r.toJson());
+                            opened = step;
+                            if (running != null) {
+                                heapLine(spec.label() + " heap at " + step, gen.parked(), running.heap(), json);
+                            }
+                        }
+                        LoadReport released = gen.release(spec.label() + " release", fillConcurrency, Duration.ofSeconds(5), out);
                         out.println(released.summary());
                         reports.add(released);
                         json.add(released.toJson());
@@ -314,9 +330,10 @@ public final class RxBench {
         }
         out.printf(Locale.ROOT, "%n== summary (load average %s)%n", loadAverage());
         for (LoadReport r : reports) {
-            out.printf(Locale.ROOT, "%-34s %9.0f sessions/s  AAR p99 %8.3f ms  STR p99 %8.3f ms  errors %6d  target %5.2f cores %7.0f us/session%n",
-                    r.label(), r.sessionsPerSecond(), r.command("AAR").p99Ms(), r.command("STR").p99Ms(), r.errors(), r.targetCores(),
-                    r.targetCpuMicrosPerSession());
+            String cpu = r.targetCpuMicrosPerSession() < 0 ? "target CPU n/a"
+                    : String.format(Locale.ROOT, "target %5.2f cores %7.0f us/session", r.targetCores(), r.targetCpuMicrosPerSession());
+            out.printf(Locale.ROOT, "%-34s %9.0f sessions/s  AAR p99 %8.3f ms  STR p99 %8.3f ms  errors %6d  %s%n",
+                    r.label(), r.sessionsPerSecond(), r.command("AAR").p99Ms(), r.command("STR").p99Ms(), r.errors(), cpu);
         }
         ratios(reports);
         if (opts.containsKey("jfr")) {
@@ -334,6 +351,13 @@ public final class RxBench {
         return failures == 0 ? 0 : 1;
     }
 
+    private void heapLine(String label, int open, long[] heap, List<String> json) {
+        out.printf(Locale.ROOT, "  heap after full GC with %d sessions open: used %.1f MiB, committed %.1f MiB, max %.1f MiB%n",
+                open, heap[0] / 1048576.0, heap[1] / 1048576.0, heap[2] / 1048576.0);
+        json.add("{\"label\":" + LoadReport.quote(label) + ",\"openSessions\":" + open + ",\"heapUsedBytes\":" + heap[0]
+                + ",\"heapCommittedBytes\":" + heap[1] + ",\"heapMaxBytes\":" + heap[2] + "}");
+    }
+
     /** Ratios between targets measured in this run with the same load model. */
     private void ratios(List<LoadReport> reports) {
         LoadReport diameter = first(reports, "diameter closed");
@@ -348,7 +372,7 @@ public final class RxBench {
         }
         LoadReport full = first(reports, "full-h2 closed");
         if (full != null && diameter != null) {
-            out.printf(Locale.ROOT, "full path (H2) / Diameter layer: %.2fx (%.0f vs %.0f sessions/s)%n",
+            out.printf(Locale.ROOT, "full path (H2) / Diameter layer: %.4fx (%.0f vs %.0f sessions/s)%n",
                     full.sessionsPerSecond() / diameter.sessionsPerSecond(), full.sessionsPerSecond(), diameter.sessionsPerSecond());
         }
         LoadReport pg = first(reports, "full-pg closed");
@@ -358,7 +382,7 @@ public final class RxBench {
         }
         LoadReport mem = first(reports, "full-mem closed");
         if (mem != null && diameter != null) {
-            out.printf(Locale.ROOT, "full path without disk (in-memory ledger) / Diameter layer: %.2fx (%.0f vs %.0f sessions/s)%n",
+            out.printf(Locale.ROOT, "full path without disk (in-memory ledger) / Diameter layer: %.4fx (%.0f vs %.0f sessions/s)%n",
                     mem.sessionsPerSecond() / diameter.sessionsPerSecond(), mem.sessionsPerSecond(), diameter.sessionsPerSecond());
         }
         if (mem != null && full != null) {

@@ -255,14 +255,13 @@ public final class RxLoadGenerator implements AutoCloseable {
     }
 
     /**
-     * Ends the sessions parked by a phase with {@code hold == null}: sends their STRs at
-     * {@code rate} per second and waits for the answers.
+     * Ends the sessions parked by a phase with {@code hold == null}: sends their STRs with at most
+     * {@code concurrency} outstanding and waits for the answers.
      */
-    public LoadReport release(String label, double rate, Duration answerTimeout, PrintStream progress) throws InterruptedException {
+    public LoadReport release(String label, int concurrency, Duration answerTimeout, PrintStream progress) throws InterruptedException {
         int parked = parked();
-        double seconds = Math.max(1, parked / rate);
-        Phase phase = new Phase(Mode.OPEN, rate, 1, Duration.ZERO, Duration.ofMillis((long) (seconds * 1000) + 1), 0,
-                Duration.ZERO, false, answerTimeout, Integer.MAX_VALUE);
+        Phase phase = new Phase(Mode.OPEN, 1_000_000, Math.max(concurrency, conns.size()), Duration.ZERO,
+                Duration.ofSeconds(Math.min(3600, parked / 10 + 60)), 0, Duration.ZERO, false, answerTimeout, Integer.MAX_VALUE);
         PhaseClock clock = new PhaseClock(phase, System.nanoTime(), true);
         for (Conn c : conns) {
             c.loop.execute(() -> c.begin(clock, 0, Long.MAX_VALUE));
@@ -517,6 +516,9 @@ public final class RxLoadGenerator implements AutoCloseable {
             long due = (long) ((now - c.start) / 1e9 * perConn) + 1;
             while (startedThisPhase < due) {
                 if (c.release) {
+                    if (outstandingTx.get() >= c.phase.concurrency() / conns.size()) {
+                        break;
+                    }
                     Session s = parked.poll();
                     if (s == null) {
                         exhausted = true;

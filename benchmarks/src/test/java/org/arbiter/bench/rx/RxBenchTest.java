@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RxBenchTest {
@@ -12,7 +13,21 @@ class RxBenchTest {
     void aPhaseNamesTargetModeValueAndDuration() {
         RxBench.PhaseSpec p = RxBench.PhaseSpec.parse("full-h2:open:5000:2m");
 
-        assertThat(p).isEqualTo(new RxBench.PhaseSpec("full-h2", "open", 5000, Duration.ofMinutes(2)));
+        assertThat(p).isEqualTo(new RxBench.PhaseSpec("full-h2", "open", 5000, Duration.ofMinutes(2), List.of()));
+    }
+
+    @Test
+    void aFillPhaseReadsTheHeapAtEveryStep() {
+        RxBench.PhaseSpec p = RxBench.PhaseSpec.parse("full-mem:fill:10000/30000");
+
+        assertThat(p.steps()).containsExactly(10_000L, 30_000L);
+        assertThat(p.label()).isEqualTo("full-mem fill 10000/30000");
+    }
+
+    @Test
+    void fillStepsThatDoNotIncreaseAreRefused() {
+        assertThatThrownBy(() -> RxBench.PhaseSpec.parse("full-mem:fill:30000/10000"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("increasing");
     }
 
     @Test
