@@ -143,7 +143,7 @@ public final class RxBench {
 
     static List<String> suite(String name) {
         return switch (name) {
-            case "smoke" -> List.of("diameter:closed:64:5s", "jdiameter:closed:64:5s", "full-h2:closed:64:5s", "full-h2:open:500:5s");
+            case "smoke" -> List.of("diameter:closed:64:5s", "jdiameter:closed:64:5s", "full-h2:closed:16:5s", "full-h2:open:20:5s");
             case "issue" -> List.of(
                     "diameter:closed:128:30s",
                     "jdiameter:closed:128:30s",
