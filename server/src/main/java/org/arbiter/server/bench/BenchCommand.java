@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * runs the benchmark as a child JVM from the benchmarks module's build directory, with the same
  * Java, passing every other argument through ({@code --suite issue}, {@code --phase ...},
  * {@code --help} for the list), and prints the exact command first so it can be rerun by hand.
- * Without arguments it runs {@code --suite smoke}.
+ * Without {@code --suite} or {@code --phase} it runs {@code --suite smoke}.
  *
  * <p>Exit codes: the benchmark's own (0 every phase ran, 1 a target failed, 2 bad arguments), or 1
  * when the benchmarks module is not built.
@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", description = {
         "Run the Diameter Rx load benchmark against our Diameter layer, the jdiameter baseline and the full path.",
         "Needs the benchmarks module built: ./mvnw -pl benchmarks -am install -DskipTests.",
-        "Other arguments go to the benchmark (--help lists them); none runs --suite smoke."})
+        "Other arguments go to the benchmark (--help lists them); without --suite or --phase it runs --suite smoke."})
 public final class BenchCommand implements Callable<Integer> {
 
     private static final String MAIN = "org.arbiter.bench.rx.RxBench";
@@ -64,7 +64,10 @@ public final class BenchCommand implements Callable<Integer> {
         cmd.add("-cp");
         cmd.add(classes.toAbsolutePath() + ":" + Files.readString(classpathFile).trim());
         cmd.add(MAIN);
-        cmd.addAll(arguments.isEmpty() ? List.of("--suite", "smoke") : arguments);
+        if (arguments.stream().noneMatch(a -> a.startsWith("--suite") || a.startsWith("--phase") || a.equals("--help"))) {
+            cmd.addAll(List.of("--suite", "smoke"));
+        }
+        cmd.addAll(arguments);
         PrintWriter out = spec.commandLine().getOut();
         out.println("running: " + String.join(" ", cmd.subList(0, 2)) + " \"" + classes.toAbsolutePath() + ":$(cat "
                 + classpathFile.toAbsolutePath() + ")\" " + String.join(" ", cmd.subList(3, cmd.size())));
