@@ -25,6 +25,7 @@ import org.arbiter.core.engine.ReconcileReport;
 import org.arbiter.core.ledger.Topology;
 import org.arbiter.diameter.DiameterConfig;
 import org.arbiter.diameter.DiameterServer;
+import org.arbiter.ledger.ExpiryScheduler;
 import org.arbiter.ledger.JdbcLedger;
 import org.arbiter.ledger.LedgerConfig;
 import org.arbiter.ledger.TopologyFile;
@@ -118,7 +119,6 @@ public final class ArbiterServer implements AutoCloseable {
         if (cfg.policy().watch()) {
             policy.startWatching();
         }
-        LOG.info("policy {} loaded from {}", policy.version(), cfg.policy().dir());
 
         ForwardingNotifier notifier = new ForwardingNotifier();
         Enforcer enforcer = new Enforcer(Map.copyOf(devices), cfg.engine().deviceTimeout());
@@ -139,13 +139,12 @@ public final class ArbiterServer implements AutoCloseable {
         PoolGauges gauges = new PoolGauges(registry, ledger::pools);
 
         timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("arbiter-timer-", 0).daemon().factory());
-        long expiryMs = cfg.engine().expiryInterval().toMillis();
-        timers.scheduleWithFixedDelay(() -> guarded("expiry", () -> {
-            int n = engine.expire(1000).size();
-            if (n > 0) {
-                registry.counter("arbiter_expired_sessions").increment(n);
-            }
-        }), expiryMs, expiryMs, TimeUnit.MILLISECONDS);
+        // the ledger's scheduler drains a backlog (e.g. after an outage) in full batches per tick
+        started.add(ExpiryScheduler.start(cfg.engine().expiryInterval(), 1000, batch -> {
+            int n = engine.expire(batch).size();
+            registry.counter("arbiter_expired_sessions").increment(n);
+            return n;
+        }));
         timers.scheduleWithFixedDelay(() -> guarded("pool gauges", gauges::refresh), 0, 10, TimeUnit.SECONDS);
         long reconcileS = cfg.engine().reconcileInterval().toSeconds();
         Runnable reconcileAll = () -> devices.keySet().forEach(id -> guarded("reconcile of " + id, () -> {
