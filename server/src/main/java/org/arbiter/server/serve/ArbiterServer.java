@@ -119,6 +119,10 @@ public final class ArbiterServer implements AutoCloseable {
         if (cfg.policy().watch()) {
             policy.startWatching();
         }
+        RulePolicyEngine rules = policy;
+        registry.gauge("arbiter_policy_reloads_applied", rules, r -> r.reloadsApplied());
+        registry.gauge("arbiter_policy_reloads_rejected", rules, r -> r.reloadsRejected());
+        registry.gauge("arbiter_policy_load_errors", rules, r -> r.lastLoadErrors().size());
 
         ForwardingNotifier notifier = new ForwardingNotifier();
         Enforcer enforcer = new Enforcer(Map.copyOf(devices), cfg.engine().deviceTimeout());

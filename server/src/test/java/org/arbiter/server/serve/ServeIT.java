@@ -165,6 +165,10 @@ class ServeIT {
         assertThat(status.get("errors").size()).as(status.toString()).isPositive();
         assertThat(status.get("errors").toString()).contains("rules.yaml");
         assertThat(status.get("version").asText()).isEqualTo(before);
+        String metrics = get(admin, "/metrics", TOKEN).body();
+        assertThat(metrics.lines().filter(l -> l.startsWith("arbiter_policy_reloads_rejected ")))
+                .singleElement().satisfies(l -> assertThat(Double.parseDouble(l.substring(l.indexOf(' ') + 1))).isGreaterThanOrEqualTo(1.0));
+        assertThat(metrics).contains("arbiter_policy_load_errors");
     }
 
     @Test
