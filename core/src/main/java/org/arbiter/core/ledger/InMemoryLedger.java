@@ -1,5 +1,6 @@
 package org.arbiter.core.ledger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,10 @@ public final class InMemoryLedger implements Ledger {
         Instant authorizedUntil;
         Decision decision;
         List<Hold> holds = new ArrayList<>();
+        /** Interim records written so far. */
+        int interims;
+        /** When the last interim record was written, or {@code null}. */
+        Instant lastInterimAt;
 
         Session(AdmissionRequest r) {
             this.id = r.sessionId();
@@ -204,16 +209,51 @@ public final class InMemoryLedger implements Ledger {
     private SessionRelease end(Session s, HoldState finalState, TerminationCause cause, Instant now) {
         List<Hold> ended = s.holds.stream().filter(h -> h.state().active()).toList();
         s.holds.replaceAll(h -> h.state().active() ? withState(h, finalState, h.expiresAt()) : h);
-        List<ChargingRecord.ChargedFlow> flows = ended.stream()
-                .map(h -> new ChargingRecord.ChargedFlow(h.flow(), h.direction(), h.partyAddress(), h.poolId(),
-                        h.bandwidthBps(), h.dscp(), h.maxLatencyMs()))
-                .toList();
+        List<ChargingRecord.ChargedFlow> flows = charged(ended);
         ChargingRecord cdr = new ChargingRecord(UUID.randomUUID().toString(), s.id, s.chargingId, s.subscriber,
                 s.originHost, s.createdAt, s.committedAt, now, flows,
                 s.decision.grants().stream().anyMatch(g -> g.modified()),
-                s.decision.policyVersion(), s.decision.ruleId(), cause);
+                s.decision.policyVersion(), s.decision.ruleId(), cause, ChargingRecord.Kind.STOP, s.interims + 1);
         records.add(cdr);
         return new SessionRelease(s.id, s.originHost, ended, cdr);
+    }
+
+    private static List<ChargingRecord.ChargedFlow> charged(List<Hold> holds) {
+        return holds.stream()
+                .map(h -> new ChargingRecord.ChargedFlow(h.flow(), h.direction(), h.partyAddress(), h.poolId(),
+                        h.bandwidthBps(), h.dscp(), h.maxLatencyMs()))
+                .toList();
+    }
+
+    @Override
+    public synchronized List<ChargingRecord> writeInterim(Instant now, Duration interval, int limit) {
+        Objects.requireNonNull(now, "now");
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive, was " + interval);
+        }
+        Instant cutoff = now.minus(interval);
+        List<ChargingRecord> out = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            List<Hold> active = s.holds.stream().filter(h -> h.state().active()).toList();
+            boolean committed = active.stream().anyMatch(h -> h.state() == HoldState.COMMITTED);
+            boolean stale = active.stream().anyMatch(h -> !h.expiresAt().isAfter(now));
+            Instant last = s.lastInterimAt != null ? s.lastInterimAt : s.committedAt;
+            if (!committed || stale || last == null || last.isAfter(cutoff)) {
+                continue;
+            }
+            s.interims++;
+            s.lastInterimAt = now;
+            ChargingRecord cdr = new ChargingRecord(UUID.randomUUID().toString(), s.id, s.chargingId, s.subscriber,
+                    s.originHost, s.createdAt, s.committedAt, now, charged(active),
+                    s.decision.grants().stream().anyMatch(g -> g.modified()),
+                    s.decision.policyVersion(), s.decision.ruleId(), null, ChargingRecord.Kind.INTERIM, s.interims);
+            records.add(cdr);
+            out.add(cdr);
+        }
+        return out;
     }
 
     @Override

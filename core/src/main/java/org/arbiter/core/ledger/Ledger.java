@@ -1,5 +1,6 @@
 package org.arbiter.core.ledger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,9 @@ import org.arbiter.core.session.TerminationCause;
  *       returns empty the second time (idempotent).</li>
  *   <li>{@link #expire} moves RESERVED holds past their timer, and COMMITTED holds past their
  *       authorization, to EXPIRED, ending their sessions with a CDR.</li>
+ *   <li>{@link #writeInterim} writes at most one interim CDR per due session and call, never two
+ *       for the same due time, whatever the concurrency; the final CDR then carries the next
+ *       sequence number.</li>
  * </ul>
  *
  * <p><b>Threading.</b> Implementations are thread-safe and called from many worker threads.
@@ -46,6 +50,21 @@ public interface Ledger extends AutoCloseable {
 
     /** Expires stale holds (at most {@code limit} sessions) and returns the sessions ended. */
     List<SessionRelease> expire(Instant now, int limit);
+
+    /**
+     * Writes the interim billing records that are due (at most {@code limit} sessions) and returns
+     * them. A session is due when it is committed, still runs, and its last record point (the
+     * commit, or its last interim record) is {@code interval} or more before {@code now}; its
+     * interim record is cumulative from admission to {@code now} and numbered after the session's
+     * previous records. Sessions whose authorization has passed are left to {@link #expire}.
+     *
+     * <p>The default writes nothing: a ledger without interim records.
+     *
+     * @param interval the interim interval, positive
+     */
+    default List<ChargingRecord> writeInterim(Instant now, Duration interval, int limit) {
+        return List.of();
+    }
 
     /** One session with its holds, or empty. */
     Optional<SessionView> session(String sessionId);
