@@ -1,5 +1,7 @@
 package org.arbiter.core.qos;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,7 +30,7 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
     }
 
     static Parsed parse(String text) {
-        String[] t = text.strip().split("\\s+");
+        String[] t = tokens(text);
         if (t.length < 7) {
             return error(text, "expected 'permit in|out <proto> from <address> [ports] to <address> [ports]'");
         }
@@ -76,6 +78,40 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
             return error(text, "the destination ports '" + t[i + 1] + "' are not a port list");
         }
         return new Parsed(new FlowDescription(dir, proto, src.isEmpty() ? null : src, dst.isEmpty() ? null : dst), null);
+    }
+
+    /**
+     * The words of a rule: separated by runs of white space as {@code \s} matches it (space, tab,
+     * LF, VT, FF, CR); white space at either end ignored, as {@link String#strip()} ignores it. A
+     * blank rule has no word.
+     */
+    static String[] tokens(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && Character.isWhitespace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        List<String> out = new ArrayList<>(10);
+        int from = start;
+        for (int i = start; i < end; i++) {
+            if (separator(text.charAt(i))) {
+                if (from < i) {
+                    out.add(text.substring(from, i));
+                }
+                from = i + 1;
+            }
+        }
+        if (from < end) {
+            out.add(text.substring(from, end));
+        }
+        return out.toArray(String[]::new);
+    }
+
+    private static boolean separator(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     private static Parsed error(String text, String why) {

@@ -48,8 +48,15 @@ public record MediaDefaults(Map<MediaType, Long> mediaTypeBps, Map<String, Long>
      * figures with or without the Rx bandwidth AVPs), application 256 kbit/s, text 4 kbit/s,
      * control (SIP signalling) 16 kbit/s, others 64 kbit/s. Codecs: the IP-level rate at 20 ms
      * packets over IPv4 (16 kbit/s of IP/UDP/RTP headers at 50 packets/s added to the codec rate).
+     * Always the same instance: the defaults are immutable, and built once.
      */
     public static MediaDefaults builtIn() {
+        return BUILT_IN;
+    }
+
+    private static final MediaDefaults BUILT_IN = createBuiltIn();
+
+    private static MediaDefaults createBuiltIn() {
         Map<MediaType, Long> types = new EnumMap<>(MediaType.class);
         types.put(MediaType.AUDIO, 64_000L);
         types.put(MediaType.VIDEO, 128_000L);

@@ -161,7 +161,7 @@ public record QosAttributes(
     }
 
     private static Precondition precondition(String kind, String v) {
-        String[] t = v.split(" +");
+        String[] t = SdpSyntax.fields(v);
         int need = kind.equals(DESIRED) ? 4 : 3;
         if (t.length != need || !SdpSyntax.isToken(t[0])) {
             return null;

@@ -464,8 +464,7 @@ public final class SdpParser {
 
     /** Fields separated by one or more spaces; leading and trailing blanks ignored. */
     private static String[] fields(String v) {
-        String t = v.trim();
-        return t.isEmpty() ? new String[0] : t.split(" +");
+        return SdpSyntax.fields(v);
     }
 
     private static String abbreviate(String s) {

@@ -74,6 +74,48 @@ final class SdpSyntax {
         return v;
     }
 
+    /** No fields. */
+    private static final String[] NO_FIELDS = new String[0];
+
+    /**
+     * The fields of a value separated by one or more spaces, as SDP separates them; blanks and
+     * control characters ({@code <= U+0020}) at either end are ignored, as {@link String#trim()}
+     * ignores them. Inside the value only the space separates: a tab is part of its field. An empty
+     * or blank value has no field.
+     */
+    static String[] fields(String v) {
+        int start = 0;
+        int end = v.length();
+        while (start < end && v.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && v.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        if (start == end) {
+            return NO_FIELDS;
+        }
+        int count = 1;
+        for (int i = start + 1; i < end; i++) {
+            if (v.charAt(i) == ' ' && v.charAt(i - 1) != ' ') {
+                count++;
+            }
+        }
+        String[] out = new String[count];
+        int n = 0;
+        int from = start;
+        for (int i = start; i < end; i++) {
+            if (v.charAt(i) == ' ') {
+                if (from < i) {
+                    out[n++] = v.substring(from, i);
+                }
+                from = i + 1;
+            }
+        }
+        out[n] = v.substring(from, end);
+        return out;
+    }
+
     static IllegalArgumentException invalid(String what, Object value, String allowed) {
         return new IllegalArgumentException(what + " '" + value + "' is invalid: " + allowed);
     }
