@@ -26,11 +26,17 @@ import java.util.regex.Pattern;
  * @param watchdogInterval Tw of RFC 3539, 1 s .. 1 h (RFC 3539 recommends 30 s; not below 6 s
  *     in production)
  * @param maxMessageSize the largest message accepted, 64 .. 16777215 bytes
- * @param maxInFlight requests handled concurrently; above it requests get DIAMETER_TOO_BUSY (3004);
- *     also the bound of each peer's table of requests awaiting an answer
+ * @param maxInFlight Rx requests accepted at once, in the handler or waiting for it; above it
+ *     requests get DIAMETER_TOO_BUSY (3004) at once; also the bound of each peer's table of
+ *     requests awaiting an answer
  * @param vendorId our Vendor-Id in CER/CEA
  * @param productName our Product-Name in CER/CEA
  * @param requestTimeout how long a request we send (CER, DWR, DPR, RAR, ASR) waits for its answer
+ * @param handlerConcurrency handler calls running at once, 1 .. {@code maxInFlight}; the other
+ *     accepted requests wait for one of them in arrival order
+ * @param queueDeadline how long an accepted request may wait for a handler call, 10 ms .. 5 min;
+ *     one that waited longer gets DIAMETER_TOO_BUSY (3004) without the handler (its peer has
+ *     given up on it, or soon will: Kamailio's cdp waits 5 s)
  */
 public record DiameterConfig(
         String originHost,
@@ -45,7 +51,9 @@ public record DiameterConfig(
         int maxInFlight,
         int vendorId,
         String productName,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        int handlerConcurrency,
+        Duration queueDeadline) {
 
     /** The IANA port of Diameter over TCP. */
     public static final int DEFAULT_PORT = 3868;
@@ -83,11 +91,31 @@ public record DiameterConfig(
         check(productName != null && !productName.isBlank(), "product-name", productName, "a non-empty name");
         check(requestTimeout != null && requestTimeout.compareTo(Duration.ofMillis(100)) >= 0
                 && requestTimeout.compareTo(Duration.ofMinutes(5)) <= 0, "request-timeout", requestTimeout, "100ms..5m");
+        check(handlerConcurrency >= 1 && handlerConcurrency <= maxInFlight, "handler-concurrency", handlerConcurrency,
+                "1..max-in-flight (" + maxInFlight + ")");
+        check(queueDeadline != null && queueDeadline.compareTo(Duration.ofMillis(10)) >= 0
+                && queueDeadline.compareTo(Duration.ofMinutes(5)) <= 0, "queue-deadline", queueDeadline, "10ms..5m");
         check(listenPort >= 0 || tls != null || !connectPeers.isEmpty(), "listen-port", listenPort,
                 "-1 only with diameter.tls or diameter.connect-peers (otherwise no peer could reach us)");
     }
 
-    /** A builder with the defaults: port 3868 on all addresses, Tw 30 s, 64 KiB, 256 in flight, 5 s timeout. */
+    /** The settings of an older release: every handler call at once, queue deadline 4 s. */
+    public DiameterConfig(String originHost, String originRealm, String listenAddress, int listenPort, TlsConfig tls,
+            List<AllowedPeer> allowedPeers, List<ConnectPeer> connectPeers, Duration watchdogInterval, int maxMessageSize,
+            int maxInFlight, int vendorId, String productName, Duration requestTimeout) {
+        this(originHost, originRealm, listenAddress, listenPort, tls, allowedPeers, connectPeers, watchdogInterval, maxMessageSize,
+                maxInFlight, vendorId, productName, requestTimeout, maxInFlight, DEFAULT_QUEUE_DEADLINE);
+    }
+
+    /** The default handler concurrency (a few times a ledger's connection pool of 10). */
+    public static final int DEFAULT_HANDLER_CONCURRENCY = 64;
+    /** The default queue deadline: below the 5 s a P-CSCF's cdp waits for an answer. */
+    public static final Duration DEFAULT_QUEUE_DEADLINE = Duration.ofSeconds(4);
+
+    /**
+     * A builder with the defaults: port 3868 on all addresses, Tw 30 s, 64 KiB, 256 in flight of
+     * which 64 in the handler at once, queue deadline 4 s, 5 s timeout.
+     */
     public static Builder builder(String originHost, String originRealm) {
         return new Builder(originHost, originRealm);
     }
@@ -225,6 +253,8 @@ public record DiameterConfig(
         private int vendorId = 0;
         private String productName = "Arbiter";
         private Duration requestTimeout = Duration.ofSeconds(5);
+        private Integer handlerConcurrency;
+        private Duration queueDeadline = DEFAULT_QUEUE_DEADLINE;
 
         private Builder(String originHost, String originRealm) {
             this.originHost = originHost;
@@ -283,9 +313,21 @@ public record DiameterConfig(
             return this;
         }
 
+        /** Handler calls at once; default 64, or {@code maxInFlight} when that is smaller. */
+        public Builder handlerConcurrency(int value) {
+            this.handlerConcurrency = value;
+            return this;
+        }
+
+        public Builder queueDeadline(Duration value) {
+            this.queueDeadline = value;
+            return this;
+        }
+
         public DiameterConfig build() {
+            int concurrency = handlerConcurrency != null ? handlerConcurrency : Math.min(DEFAULT_HANDLER_CONCURRENCY, maxInFlight);
             return new DiameterConfig(originHost, originRealm, listenAddress, listenPort, tls, allowedPeers, connectPeers,
-                    watchdogInterval, maxMessageSize, maxInFlight, vendorId, productName, requestTimeout);
+                    watchdogInterval, maxMessageSize, maxInFlight, vendorId, productName, requestTimeout, concurrency, queueDeadline);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.arbiter.diameter;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.arbiter.core.engine.AfNotifier;
 import org.arbiter.diameter.codec.DiameterMessage;
 import org.arbiter.diameter.peer.PeerConnection;
@@ -32,10 +33,10 @@ public final class DiameterServer implements AutoCloseable {
     private final RxApplication rx;
     private final RxNotifier notifier;
 
-    private DiameterServer(DiameterConfig cfg, RxHandler handler, DiameterMetrics metrics) {
+    private DiameterServer(DiameterConfig cfg, RxHandler handler, DiameterMetrics metrics, LongSupplier nanoClock) {
         this.peers = new PeerTable(cfg, metrics, this::dispatch, handler::peerRestarted);
         this.notifier = new RxNotifier(cfg, metrics, peers::connection, handler);
-        this.rx = new RxApplication(cfg, handler, metrics, notifier);
+        this.rx = new RxApplication(cfg, handler, metrics, notifier, nanoClock);
     }
 
     private void dispatch(PeerConnection from, DiameterMessage request, long at) {
@@ -49,10 +50,15 @@ public final class DiameterServer implements AutoCloseable {
 
     /** Starts a server; returns once its listeners are bound. */
     public static DiameterServer start(DiameterConfig config, RxHandler handler, DiameterMetrics metrics) {
+        return start(config, handler, metrics, System::nanoTime);
+    }
+
+    /** Starts a server whose queue deadline is measured on {@code nanoClock} (tests). */
+    static DiameterServer start(DiameterConfig config, RxHandler handler, DiameterMetrics metrics, LongSupplier nanoClock) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(metrics, "metrics");
-        DiameterServer s = new DiameterServer(config, handler, metrics);
+        DiameterServer s = new DiameterServer(config, handler, metrics, nanoClock);
         try {
             s.peers.start();
         } catch (RuntimeException e) {

@@ -8,9 +8,12 @@ import org.arbiter.core.session.TerminationCause;
 /**
  * What the Rx front end asks of the PDP: the server binds it to the engine.
  *
- * <p>Threading: called on worker threads (never on Netty I/O threads), concurrently, at most
- * {@link DiameterConfig#maxInFlight()} calls at a time; the methods may block (policy, ledger,
- * devices). A retransmitted request (T flag) is passed again: the answer must be idempotent on the
+ * <p>Threading: called on worker (virtual) threads, never on Netty I/O threads, concurrently, at
+ * most {@link DiameterConfig#handlerConcurrency()} calls at a time; the methods may block (policy,
+ * ledger, devices). Requests beyond that wait in a bounded queue ({@link DiameterConfig#maxInFlight()}
+ * in all); one that waited longer than {@link DiameterConfig#queueDeadline()} is answered
+ * DIAMETER_TOO_BUSY (3004) without a call. A handler that declares itself {@link #nonBlocking()}
+ * is instead called on the I/O thread that decoded the request. A retransmitted request (T flag) is passed again: the answer must be idempotent on the
  * Session-Id, which the ledger guarantees; the front end keeps no duplicate cache of its own.
  *
  * <p>Errors: an exception or a {@code null} result becomes DIAMETER_UNABLE_TO_COMPLY (5012) and is
@@ -23,6 +26,17 @@ public interface RxHandler {
 
     /** Ends a session on STR; DIAMETER_UNKNOWN_SESSION_ID (5002) when the ledger has none. */
     ReleaseResult release(String sessionId, TerminationCause cause);
+
+    /**
+     * True when {@link #authorize} and {@link #release} never block and return within
+     * microseconds (no I/O, no waiting for locks, pools or other threads): they are then called on
+     * the I/O thread that decoded the request, without a hand-off to a worker thread, and the answer
+     * goes out with the others of the same read. Such calls are not counted against
+     * {@code max-in-flight}. Default false: the methods run on worker threads and may block.
+     */
+    default boolean nonBlocking() {
+        return false;
+    }
 
     /**
      * A peer came back with another Origin-State-Id (RFC 6733 §8.16): it restarted and lost its

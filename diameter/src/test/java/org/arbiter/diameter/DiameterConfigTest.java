@@ -22,8 +22,33 @@ class DiameterConfigTest {
         assertThat(c.watchdogInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.maxMessageSize()).isEqualTo(65536);
         assertThat(c.maxInFlight()).isEqualTo(256);
+        assertThat(c.handlerConcurrency()).isEqualTo(64);
+        assertThat(c.queueDeadline()).isEqualTo(Duration.ofSeconds(4));
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.productName()).isEqualTo("Arbiter");
+    }
+
+    @Test
+    void handlerConcurrencyDefaultsToMaxInFlightWhenThatIsSmaller() {
+        assertThat(valid().maxInFlight(8).build().handlerConcurrency()).isEqualTo(8);
+    }
+
+    @Test
+    void handlerConcurrencyAboveMaxInFlightIsRefused() {
+        assertThatThrownBy(() -> valid().maxInFlight(100).handlerConcurrency(101).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("diameter.handler-concurrency")
+                .hasMessageContaining("'101'")
+                .hasMessageContaining("1..max-in-flight (100)");
+    }
+
+    @Test
+    void queueDeadlineBelowTenMillisecondsIsRefused() {
+        assertThatThrownBy(() -> valid().queueDeadline(Duration.ofMillis(5)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("diameter.queue-deadline")
+                .hasMessageContaining("'PT0.005S'")
+                .hasMessageContaining("10ms..5m");
     }
 
     @Test

@@ -18,8 +18,10 @@ import java.util.List;
  * <p>Immutable. The typed factories encode a value with the format of its {@link AvpDef}; the
  * typed accessors read it back. The decoder has already checked the data of every AVP it knows
  * against its format, so an accessor on a decoded AVP fails only when it is called with the wrong
- * type, a programming error reported with {@link IllegalStateException}. Grouped AVPs keep their
- * inner AVPs encoded; {@link #children()} decodes them.
+ * type, a programming error reported with {@link IllegalStateException}. A decoded AVP shares the
+ * bytes of its frame (copied once per frame by the decoder) instead of owning a copy; a decoded
+ * Grouped AVP keeps the inner AVPs the decoder checked, and {@link #children()} returns them.
+ * Grouped AVPs built here keep their inner AVPs encoded; {@link #children()} decodes them.
  */
 public final class Avp {
 
@@ -36,22 +38,40 @@ public final class Avp {
     private final int code;
     private final int flags;
     private final int vendorId;
-    private final byte[] data;
+    /** The data are {@code buf[off .. off + len)}; {@code buf} is never written after construction. */
+    private final byte[] buf;
+    private final int off;
+    private final int len;
+    /** The checked inner AVPs of a decoded Grouped AVP, or {@code null}. */
+    private final List<Avp> parsedChildren;
 
     /** An AVP from its parts; {@code data} is copied. The V flag is set when {@code vendorId != 0}. */
     public Avp(int code, int flags, int vendorId, byte[] data) {
-        this(data.clone(), code, vendorId != 0 ? flags | FLAG_VENDOR : flags & ~FLAG_VENDOR, vendorId);
+        this(data.clone(), 0, data.length, code, vendorId != 0 ? flags | FLAG_VENDOR : flags & ~FLAG_VENDOR, vendorId, null);
     }
 
-    private Avp(byte[] data, int code, int flags, int vendorId) {
+    private Avp(byte[] buf, int off, int len, int code, int flags, int vendorId, List<Avp> parsedChildren) {
         this.code = code;
         this.flags = flags & 0xFF;
         this.vendorId = vendorId;
-        this.data = data;
+        this.buf = buf;
+        this.off = off;
+        this.len = len;
+        this.parsedChildren = parsedChildren;
     }
 
     static Avp wrap(int code, int flags, int vendorId, byte[] data) {
-        return new Avp(data, code, flags, vendorId);
+        return new Avp(data, 0, data.length, code, flags, vendorId, null);
+    }
+
+    /** An AVP whose data are {@code buf[off .. off + len)}, shared, not copied. */
+    static Avp wrap(int code, int flags, int vendorId, byte[] buf, int off, int len) {
+        return new Avp(buf, off, len, code, flags, vendorId, null);
+    }
+
+    /** This AVP with the inner AVPs the decoder parsed and checked (Grouped only). */
+    Avp withParsedChildren(List<Avp> children) {
+        return new Avp(buf, off, len, code, flags, vendorId, List.copyOf(children));
     }
 
     // ---- factories -------------------------------------------------------------------------
@@ -156,21 +176,21 @@ public final class Avp {
 
     /** A copy of the data bytes. */
     public byte[] octets() {
-        return data.clone();
+        return Arrays.copyOfRange(buf, off, off + len);
     }
 
     /** The data length, without header and padding. */
     public int dataLength() {
-        return data.length;
+        return len;
     }
 
     public String utf8() {
-        return new String(data, StandardCharsets.UTF_8);
+        return new String(buf, off, len, StandardCharsets.UTF_8);
     }
 
     public int integer32() {
         need(4);
-        return ByteBuffer.wrap(data).getInt();
+        return ((buf[off] & 0xFF) << 24) | ((buf[off + 1] & 0xFF) << 16) | ((buf[off + 2] & 0xFF) << 8) | (buf[off + 3] & 0xFF);
     }
 
     public long unsigned32() {
@@ -183,7 +203,7 @@ public final class Avp {
 
     public long integer64() {
         need(8);
-        return ByteBuffer.wrap(data).getLong();
+        return ByteBuffer.wrap(buf, off, 8).getLong();
     }
 
     /** The 64 bits of an Unsigned64 (use {@link Long#toUnsignedString(long)} to print). */
@@ -193,12 +213,12 @@ public final class Avp {
 
     public float float32() {
         need(4);
-        return ByteBuffer.wrap(data).getFloat();
+        return ByteBuffer.wrap(buf, off, 4).getFloat();
     }
 
     public double float64() {
         need(8);
-        return ByteBuffer.wrap(data).getDouble();
+        return ByteBuffer.wrap(buf, off, 8).getDouble();
     }
 
     public Instant time() {
@@ -206,40 +226,43 @@ public final class Avp {
     }
 
     public InetAddress address() {
-        int family = data.length >= 2 ? ((data[0] & 0xFF) << 8) | (data[1] & 0xFF) : -1;
-        if (!(family == 1 && data.length == 6) && !(family == 2 && data.length == 18)) {
+        int family = len >= 2 ? ((buf[off] & 0xFF) << 8) | (buf[off + 1] & 0xFF) : -1;
+        if (!(family == 1 && len == 6) && !(family == 2 && len == 18)) {
             throw new IllegalStateException("AVP " + code + " is not an IPv4/IPv6 Address");
         }
         try {
-            return InetAddress.getByAddress(Arrays.copyOfRange(data, 2, data.length));
+            return InetAddress.getByAddress(Arrays.copyOfRange(buf, off + 2, off + len));
         } catch (UnknownHostException e) {
             throw new IllegalStateException("AVP " + code + " has a bad address", e);
         }
     }
 
-    /** The inner AVPs of a Grouped AVP. */
+    /** The inner AVPs of a Grouped AVP, in wire order (an unmodifiable list). */
     public List<Avp> children() {
+        if (parsedChildren != null) {
+            return parsedChildren;
+        }
         List<Avp> out = new ArrayList<>();
-        ByteBuf b = Unpooled.wrappedBuffer(data);
+        ByteBuf b = Unpooled.wrappedBuffer(buf, off, len);
         while (b.isReadable()) {
             if (b.readableBytes() < 8) {
                 throw new IllegalStateException("AVP " + code + " is not a valid Grouped AVP");
             }
             int c = b.readInt();
             int f = b.readUnsignedByte();
-            int len = b.readUnsignedMedium();
+            int l = b.readUnsignedMedium();
             int hdr = (f & FLAG_VENDOR) != 0 ? 12 : 8;
-            int padded = (len + 3) & ~3;
-            if (len < hdr || len - 8 > b.readableBytes()) {
+            int padded = (l + 3) & ~3;
+            if (l < hdr || l - 8 > b.readableBytes()) {
                 throw new IllegalStateException("AVP " + code + " is not a valid Grouped AVP");
             }
             int v = hdr == 12 ? b.readInt() : 0;
-            byte[] d = new byte[len - hdr];
+            byte[] d = new byte[l - hdr];
             b.readBytes(d);
-            b.skipBytes(Math.min(padded - len, b.readableBytes()));
+            b.skipBytes(Math.min(padded - l, b.readableBytes()));
             out.add(wrap(c, f, v, d));
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** The first child with the definition's code and vendor, or {@code null}. */
@@ -253,8 +276,8 @@ public final class Avp {
     }
 
     private void need(int n) {
-        if (data.length != n) {
-            throw new IllegalStateException("AVP " + code + " has " + data.length + " data bytes, the type needs " + n);
+        if (len != n) {
+            throw new IllegalStateException("AVP " + code + " has " + len + " data bytes, the type needs " + n);
         }
     }
 
@@ -262,7 +285,7 @@ public final class Avp {
 
     /** Header plus data, without padding (the AVP Length field). */
     public int length() {
-        return (vendorSpecific() ? 12 : 8) + data.length;
+        return (vendorSpecific() ? 12 : 8) + len;
     }
 
     /** Header, data and padding to a multiple of 4. */
@@ -278,24 +301,29 @@ public final class Avp {
         if (vendorSpecific()) {
             out.writeInt(vendorId);
         }
-        out.writeBytes(data);
+        out.writeBytes(buf, off, len);
         out.writeZero(paddedLength() - length());
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Avp a && a.code == code && a.flags == flags && a.vendorId == vendorId && Arrays.equals(a.data, data);
+        return o instanceof Avp a && a.code == code && a.flags == flags && a.vendorId == vendorId
+                && Arrays.equals(a.buf, a.off, a.off + a.len, buf, off, off + len);
     }
 
     @Override
     public int hashCode() {
-        return (code * 31 + vendorId) * 31 + Arrays.hashCode(data);
+        int h = 1;
+        for (int i = off; i < off + len; i++) {
+            h = 31 * h + buf[i];
+        }
+        return (code * 31 + vendorId) * 31 + h;
     }
 
     @Override
     public String toString() {
         String v = vendorId != 0 ? "/" + Integer.toUnsignedString(vendorId) : "";
-        String d = data.length <= 64 ? HexFormat.of().formatHex(data) : HexFormat.of().formatHex(data, 0, 64) + "...";
+        String d = len <= 64 ? HexFormat.of().formatHex(buf, off, off + len) : HexFormat.of().formatHex(buf, off, off + 64) + "...";
         return "Avp[" + code + v + " flags=0x" + Integer.toHexString(flags) + " data=" + d + "]";
     }
 }

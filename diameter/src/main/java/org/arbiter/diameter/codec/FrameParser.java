@@ -1,11 +1,6 @@
 package org.arbiter.diameter.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,25 +52,33 @@ final class FrameParser {
             return new InvalidMessage(ProtocolResult.DIAMETER_INVALID_HDR_BITS.code(), null,
                     "request with the E bit set", false, flags, cmd, app, hbh, e2e, List.of());
         }
+        byte[] body = new byte[length - DiameterMessage.HEADER_LENGTH];
+        frame.readBytes(body);
         List<Avp> avps = new ArrayList<>();
-        Fault fault = parseAvps(frame, frame.readerIndex() + length - DiameterMessage.HEADER_LENGTH, dict, request, avps, 0);
+        Fault fault = parseAvps(body, 0, body.length, dict, request, avps, 0);
         if (fault != null) {
             return new InvalidMessage(fault.code, fault.avp, fault.reason, false, flags, cmd, app, hbh, e2e, avps);
         }
         return new DiameterMessage(flags, cmd, app, hbh, e2e, avps);
     }
 
-    private static Fault parseAvps(ByteBuf b, int end, Dictionary dict, boolean request, List<Avp> out, int depth) {
-        while (b.readerIndex() < end) {
-            int remaining = end - b.readerIndex();
+    private static int int32(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    }
+
+    /** Parses the AVPs in {@code b[pos .. end)} into {@code out}; the AVPs share {@code b}. */
+    private static Fault parseAvps(byte[] b, int pos, int end, Dictionary dict, boolean request, List<Avp> out, int depth) {
+        while (pos < end) {
+            int remaining = end - pos;
             if (remaining < 8) {
-                int code = remaining >= 4 ? b.getInt(b.readerIndex()) : 0;
+                int code = remaining >= 4 ? int32(b, pos) : 0;
                 return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_LENGTH.code(), Avp.wrap(code, 0, 0, new byte[0]),
                         "truncated AVP header (" + remaining + " bytes left)");
             }
-            int code = b.readInt();
-            int flags = b.readUnsignedByte();
-            int len = b.readUnsignedMedium();
+            int code = int32(b, pos);
+            int flags = b[pos + 4] & 0xFF;
+            int len = ((b[pos + 5] & 0xFF) << 16) | ((b[pos + 6] & 0xFF) << 8) | (b[pos + 7] & 0xFF);
+            pos += 8;
             boolean vendor = (flags & Avp.FLAG_VENDOR) != 0;
             int hdr = vendor ? 12 : 8;
             if (len < hdr) {
@@ -83,21 +86,26 @@ final class FrameParser {
                         "AVP " + code + " length " + len + " is shorter than its header (" + hdr + ")");
             }
             if (len > remaining) {
-                int vid = vendor && remaining >= 12 ? b.getInt(b.readerIndex()) : 0;
+                int vid = vendor && remaining >= 12 ? int32(b, pos) : 0;
                 return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_LENGTH.code(), Avp.wrap(code, vid == 0 ? flags & ~Avp.FLAG_VENDOR : flags, vid, new byte[0]),
                         "AVP " + code + " length " + len + " runs past the end of its container (" + remaining + " bytes left)");
             }
-            int vendorId = vendor ? b.readInt() : 0;
-            byte[] data = new byte[len - hdr];
-            b.readBytes(data);
-            Avp avp = Avp.wrap(code, flags, vendorId, data);
+            int vendorId = 0;
+            if (vendor) {
+                vendorId = int32(b, pos);
+                pos += 4;
+            }
+            int dataAt = pos;
+            int dataLength = len - hdr;
+            pos += dataLength;
+            Avp avp = Avp.wrap(code, flags, vendorId, b, dataAt, dataLength);
             int pad = ((len + 3) & ~3) - len;
-            if (pad > end - b.readerIndex()) {
+            if (pad > end - pos) {
                 return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_LENGTH.code(), avp,
                         "AVP " + code + " is not padded to a multiple of 4");
             }
             for (int i = 0; i < pad; i++) {
-                if (b.readByte() != 0) {
+                if (b[pos++] != 0) {
                     return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_LENGTH.code(), avp,
                             "AVP " + code + " has non-zero padding (its length field is wrong)");
                 }
@@ -115,55 +123,101 @@ final class FrameParser {
                 out.add(avp);
                 continue;
             }
-            Fault f = checkData(def, avp, data, dict, request, depth);
+            Fault f = checkData(def, avp, b, dataAt, dataLength, dict, request, depth);
             if (f != null) {
                 return f;
+            }
+            if (def.type() == AvpType.GROUPED) {
+                List<Avp> children = new ArrayList<>();
+                f = parseAvps(b, dataAt, dataAt + dataLength, dict, request, children, depth + 1);
+                if (f != null) {
+                    return f;
+                }
+                avp = avp.withParsedChildren(children);
             }
             out.add(avp);
         }
         return null;
     }
 
-    private static Fault checkData(AvpDef def, Avp avp, byte[] data, Dictionary dict, boolean request, int depth) {
+    /** Checks the data of a known AVP against its format; Grouped AVPs only for their depth. */
+    private static Fault checkData(AvpDef def, Avp avp, byte[] b, int at, int length, Dictionary dict, boolean request, int depth) {
         AvpType t = def.type();
-        if (t.fixedLength() >= 0 && data.length != t.fixedLength()) {
+        if (t.fixedLength() >= 0 && length != t.fixedLength()) {
             return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_LENGTH.code(), avp,
-                    def.name() + " is " + t.specName() + " (" + t.fixedLength() + " bytes), has " + data.length);
+                    def.name() + " is " + t.specName() + " (" + t.fixedLength() + " bytes), has " + length);
         }
         if (t == AvpType.ADDRESS) {
-            if (data.length < 2) {
+            if (length < 2) {
                 return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_LENGTH.code(), avp, def.name() + " has no address family");
             }
-            int family = ((data[0] & 0xFF) << 8) | (data[1] & 0xFF);
+            int family = ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
             int need = family == 1 ? 6 : family == 2 ? 18 : -1;
             if (need < 0) {
                 return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_VALUE.code(), avp, def.name() + " has address family " + family + " (1 or 2 allowed)");
             }
-            if (data.length != need) {
-                return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_LENGTH.code(), avp, def.name() + " family " + family + " needs " + need + " bytes, has " + data.length);
+            if (length != need) {
+                return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_LENGTH.code(), avp, def.name() + " family " + family + " needs " + need + " bytes, has " + length);
             }
         }
-        if (t.text() && !validUtf8(data)) {
+        if (t.text() && !validUtf8(b, at, at + length)) {
             return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_VALUE.code(), avp, def.name() + " is not valid UTF-8");
         }
-        if (t == AvpType.GROUPED) {
-            if (depth >= MAX_DEPTH) {
-                return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_VALUE.code(), avp, def.name() + " nests deeper than " + MAX_DEPTH);
-            }
-            return parseAvps(Unpooled.wrappedBuffer(data), data.length, dict, request, new ArrayList<>(), depth + 1);
+        if (t == AvpType.GROUPED && depth >= MAX_DEPTH) {
+            return new Fault(ProtocolResult.DIAMETER_INVALID_AVP_VALUE.code(), avp, def.name() + " nests deeper than " + MAX_DEPTH);
         }
         return null;
     }
 
-    private static boolean validUtf8(byte[] data) {
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(data));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
+    /**
+     * Well-formed UTF-8 (RFC 3629 §4): no overlong forms, no surrogates, nothing above U+10FFFF;
+     * the same bytes the JDK's strict decoder accepts.
+     */
+    static boolean validUtf8(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int n;
+            int lo = 0x80;
+            int hi = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) {
+                n = 1;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                n = 2;
+                if (c == 0xE0) {
+                    lo = 0xA0;
+                } else if (c == 0xED) {
+                    hi = 0x9F;
+                }
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                n = 3;
+                if (c == 0xF0) {
+                    lo = 0x90;
+                } else if (c == 0xF4) {
+                    hi = 0x8F;
+                }
+            } else {
+                return false;
+            }
+            if (to - i <= n) {
+                return false;
+            }
+            int c1 = b[i + 1] & 0xFF;
+            if (c1 < lo || c1 > hi) {
+                return false;
+            }
+            for (int k = 2; k <= n; k++) {
+                int ck = b[i + k] & 0xFF;
+                if (ck < 0x80 || ck > 0xBF) {
+                    return false;
+                }
+            }
+            i += n + 1;
         }
+        return true;
     }
 }

@@ -5,11 +5,15 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.arbiter.diameter.DiameterException;
 import org.arbiter.diameter.codec.DiameterMessage;
@@ -36,6 +40,9 @@ public final class PeerConnection {
     private final Duration timeout;
     private final AtomicInteger hopByHop = new AtomicInteger(ThreadLocalRandom.current().nextInt());
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+    /** Messages written from other threads than the I/O thread, waiting for {@link #drain}. */
+    private final Queue<DiameterMessage> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
     private volatile String host;
     private volatile String realm;
 
@@ -76,9 +83,39 @@ public final class PeerConnection {
         return channel.isActive();
     }
 
-    /** Writes a message (typically an answer); a closed connection drops it. */
+    /**
+     * Writes a message (typically an answer); a closed connection drops it. Never blocks. On the
+     * connection's I/O thread the message is written at once and flushed with the other answers of
+     * the same read; from any other thread it joins the connection's outbox, which one task on the
+     * I/O thread writes out and flushes once, however many messages it holds.
+     */
     public void send(DiameterMessage message) {
-        channel.writeAndFlush(message);
+        if (channel.eventLoop().inEventLoop()) {
+            channel.writeAndFlush(message);
+            return;
+        }
+        outbox.add(message);
+        if (!draining.getAndSet(true)) {
+            try {
+                channel.eventLoop().execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                outbox.clear();
+            }
+        }
+    }
+
+    /** On the I/O thread: writes every message in the outbox, then flushes once. */
+    private void drain() {
+        draining.set(false);
+        boolean wrote = false;
+        DiameterMessage m;
+        while ((m = outbox.poll()) != null) {
+            channel.write(m);
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
     }
 
     /** A fresh End-to-End Identifier for a request this node originates. */

@@ -252,7 +252,7 @@ final class PeerStateMachine extends ChannelInboundHandlerAdapter {
     private void onMessage(DiameterMessage m) {
         long received = System.nanoTime();
         if (watchdog != null) {
-            watchdog.received(m);
+            watchdog.received(m, received);
         }
         switch (state) {
             case WAIT_CER -> {

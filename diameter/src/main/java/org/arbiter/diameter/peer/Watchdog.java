@@ -15,8 +15,10 @@ import org.arbiter.diameter.codec.ProtocolResult;
 /**
  * Device watchdog (RFC 6733 §5.5, RFC 3539 §3.4) of one open connection.
  *
- * <p>Every received message re-arms the timer Tw (with jitter of up to 2 s, or Tw/4 when Tw is
- * shorter, RFC 3539 §3.4.1). When Tw passes in silence a DWR is sent; when Tw passes again with
+ * <p>Every received message restarts the period Tw (with jitter of up to 2 s, or Tw/4 when Tw is
+ * shorter, RFC 3539 §3.4.1). A message only records its time: the timer is not rescheduled per
+ * message; when it fires with traffic seen since it was armed, it re-arms itself for what is left
+ * of Tw after the last message. When Tw passes in silence a DWR is sent; when Tw passes again with
  * that DWR unanswered the connection becomes SUSPECT; when a further Tw passes in silence it is
  * DOWN and closed (the peer layer then reconnects a configured peer). Any message in SUSPECT
  * brings it back to OKAY. Departure: there is no REOPEN state with three DWRs before traffic
@@ -43,6 +45,10 @@ final class Watchdog {
     private final long twMillis;
     private final Hooks hooks;
     private ScheduledFuture<?> timer;
+    /** When the current period started: the last message received, or the last arming. */
+    private long lastNanos;
+    /** The jittered Tw of the current period. */
+    private long periodNanos;
     private boolean pending;
     private boolean suspect;
     private boolean stopped;
@@ -57,8 +63,8 @@ final class Watchdog {
         arm();
     }
 
-    /** Any message from the peer. */
-    void received(DiameterMessage m) {
+    /** Any message from the peer, received at {@code nanos} ({@link System#nanoTime()}). */
+    void received(DiameterMessage m, long nanos) {
         if (stopped) {
             return;
         }
@@ -70,7 +76,7 @@ final class Watchdog {
             pending = false;
             hooks.recovered();
         }
-        arm();
+        lastNanos = nanos;
     }
 
     void stop() {
@@ -85,12 +91,18 @@ final class Watchdog {
             timer.cancel(false);
         }
         long jitterMax = Math.min(2000, twMillis / 4);
-        long delay = twMillis + ThreadLocalRandom.current().nextLong(-jitterMax, jitterMax + 1);
-        timer = loop.schedule(this::expired, delay, TimeUnit.MILLISECONDS);
+        periodNanos = TimeUnit.MILLISECONDS.toNanos(twMillis + ThreadLocalRandom.current().nextLong(-jitterMax, jitterMax + 1));
+        lastNanos = System.nanoTime();
+        timer = loop.schedule(this::expired, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     private void expired() {
         if (stopped) {
+            return;
+        }
+        long left = lastNanos + periodNanos - System.nanoTime();
+        if (left > 0) {
+            timer = loop.schedule(this::expired, left, TimeUnit.NANOSECONDS);
             return;
         }
         if (suspect) {

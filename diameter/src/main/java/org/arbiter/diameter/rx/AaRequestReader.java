@@ -2,7 +2,6 @@ package org.arbiter.diameter.rx;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -196,7 +195,7 @@ final class AaRequestReader {
             if (a.is(MEDIA_SUB_COMPONENT)) {
                 subs.add(subComponent(a));
             } else if (a.is(CODEC_DATA)) {
-                codecData.add(new String(a.octets(), StandardCharsets.UTF_8));
+                codecData.add(a.utf8());
             }
         }
         return new MediaComponent((int) number, mt != null ? MediaType.fromCode(mt.enumerated()) : null, subs,

@@ -2,14 +2,16 @@ package org.arbiter.diameter.rx;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.arbiter.core.engine.AuthorizationResult;
 import org.arbiter.core.engine.ReleaseResult;
 import org.arbiter.core.policy.FlowGrant;
@@ -43,10 +45,15 @@ import org.slf4j.MDC;
  * or Experimental-Result, never Auth-Session-State (Kamailio 5.6 takes NO_STATE_MAINTAINED as a
  * failure); a 5063 carries Acceptable-Service-Info.
  *
- * <p>Threading: {@link #onRequest} runs on an I/O thread and only hands off. The handler runs on
- * a virtual thread; at most {@code maxInFlight} requests are handled at once, beyond that the
- * answer is DIAMETER_TOO_BUSY (3004) at once. No session state is kept here: a retransmission
- * (T flag) goes to the handler again, whose ledger makes it idempotent.
+ * <p>Threading: {@link #onRequest} runs on an I/O thread and, unless the handler is
+ * {@link RxHandler#nonBlocking()}, only hands off: the handler runs on virtual threads, at most
+ * {@code handlerConcurrency} calls at once. Requests beyond that wait in a FIFO queue, which
+ * those threads drain; the queue and the calls hold at most {@code maxInFlight} requests, beyond
+ * that the answer is DIAMETER_TOO_BUSY (3004) at once. A request that waited in the queue longer
+ * than {@code queueDeadline} also gets 3004, without the handler: its peer stopped waiting, or
+ * will before a handler could answer, and work spent on it would be lost for the requests behind
+ * it. A non-blocking handler is called on the I/O thread itself. No session state is kept here:
+ * a retransmission (T flag) goes to the handler again, whose ledger makes it idempotent.
  */
 public final class RxApplication implements PeerTable.ApplicationRequests, AutoCloseable {
 
@@ -62,20 +69,43 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
     private static final AvpDef MEDIA_COMPONENT_NUMBER = D.avp("Media-Component-Number");
     private static final AvpDef MAX_UL = D.avp("Max-Requested-Bandwidth-UL");
     private static final AvpDef MAX_DL = D.avp("Max-Requested-Bandwidth-DL");
+    private static final AvpDef RESULT_CODE = D.avp("Result-Code");
+    private static final AvpDef EXPERIMENTAL_RESULT = D.avp("Experimental-Result");
+    private static final AvpDef EXPERIMENTAL_RESULT_CODE = D.avp("Experimental-Result-Code");
 
     private final DiameterConfig cfg;
     private final RxHandler handler;
     private final DiameterMetrics metrics;
     private final RxNotifier notifier;
-    private final Semaphore permits;
+    private final boolean onIoThread;
+    private final LongSupplier nanoClock;
+    private final long deadlineNanos;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rx-", 0).factory());
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Requests waiting for a handler call, oldest first; guarded by {@link #lock}. */
+    private final ArrayDeque<Queued> waiting = new ArrayDeque<>();
+    /** Worker threads running (each drains {@link #waiting} before it ends); guarded by {@link #lock}. */
+    private int running;
+
+    /** A request handed off by the I/O thread, with the time it entered the queue. */
+    private record Queued(PeerConnection from, DiameterMessage request, long receivedNanos, long queuedNanos) {}
 
     public RxApplication(DiameterConfig cfg, RxHandler handler, DiameterMetrics metrics, RxNotifier notifier) {
+        this(cfg, handler, metrics, notifier, System::nanoTime);
+    }
+
+    /**
+     * @param nanoClock the clock that measures how long a request waited in the queue, in
+     *     nanoseconds ({@link System#nanoTime()} in production)
+     */
+    public RxApplication(DiameterConfig cfg, RxHandler handler, DiameterMetrics metrics, RxNotifier notifier, LongSupplier nanoClock) {
         this.cfg = cfg;
         this.handler = handler;
         this.metrics = metrics;
         this.notifier = notifier;
-        this.permits = new Semaphore(cfg.maxInFlight());
+        this.onIoThread = handler.nonBlocking();
+        this.nanoClock = nanoClock;
+        this.deadlineNanos = cfg.queueDeadline().toNanos();
     }
 
     @Override
@@ -86,27 +116,73 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
                     .errorMessage(D.commandName(cmd) + " is not served by this node").build(), receivedNanos);
             return;
         }
-        if (!permits.tryAcquire()) {
-            send(from, request, busy(request), receivedNanos);
+        if (onIoThread) {
+            handle(from, request, receivedNanos);
             return;
         }
+        Queued q = new Queued(from, request, receivedNanos, nanoClock.getAsLong());
+        lock.lock();
         try {
-            workers.execute(() -> {
-                try {
-                    handle(from, request, receivedNanos);
-                } finally {
-                    permits.release();
+            if (running >= cfg.handlerConcurrency()) {
+                if (waiting.size() < cfg.maxInFlight() - cfg.handlerConcurrency()) {
+                    waiting.addLast(q);
+                    return;
                 }
-            });
+                q = null;
+            } else {
+                running++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (q == null) {
+            send(from, request, busy(request, "too busy: " + cfg.maxInFlight() + " requests in flight"), receivedNanos);
+            return;
+        }
+        Queued first = q;
+        try {
+            workers.execute(() -> work(first));
         } catch (RejectedExecutionException e) {
-            permits.release();
-            send(from, request, busy(request), receivedNanos);
+            lock.lock();
+            try {
+                running--;
+            } finally {
+                lock.unlock();
+            }
+            send(from, request, busy(request, "too busy: shutting down"), receivedNanos);
         }
     }
 
-    private DiameterMessage busy(DiameterMessage request) {
-        AnswerBuilder b = answer(request).resultCode(ProtocolResult.DIAMETER_TOO_BUSY.code())
-                .errorMessage("too busy: " + cfg.maxInFlight() + " requests in flight");
+    /** A worker thread: handles its request, then the queued ones, until the queue is empty. */
+    private void work(Queued first) {
+        Queued q = first;
+        while (q != null) {
+            try {
+                long waited = nanoClock.getAsLong() - q.queuedNanos();
+                if (waited > deadlineNanos) {
+                    LOG.debug("{} waited {} ms for a handler; answering 3004", D.commandName(q.request().commandCode()), waited / 1_000_000);
+                    send(q.from(), q.request(), busy(q.request(), "too busy: waited " + waited / 1_000_000 + " ms for a handler (queue deadline "
+                            + cfg.queueDeadline().toMillis() + " ms)"), q.receivedNanos());
+                } else {
+                    handle(q.from(), q.request(), q.receivedNanos());
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.error("Rx request from {} failed outside the handler", q.from().host(), e);
+            }
+            lock.lock();
+            try {
+                q = waiting.pollFirst();
+                if (q == null) {
+                    running--;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private DiameterMessage busy(DiameterMessage request, String reason) {
+        AnswerBuilder b = answer(request).resultCode(ProtocolResult.DIAMETER_TOO_BUSY.code()).errorMessage(reason);
         if (request.commandCode() == AA) {
             b.add(Avp.unsigned32(AUTH_APPLICATION_ID, RX));
         }
@@ -250,22 +326,29 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
     }
 
     static long resultOf(DiameterMessage answer) {
-        Avp rc = answer.find(D.avp("Result-Code"));
+        Avp rc = answer.find(RESULT_CODE);
         if (rc != null) {
             return rc.unsigned32();
         }
-        Avp er = answer.find(D.avp("Experimental-Result"));
-        Avp code = er != null ? er.child(D.avp("Experimental-Result-Code")) : null;
+        Avp er = answer.find(EXPERIMENTAL_RESULT);
+        Avp code = er != null ? er.child(EXPERIMENTAL_RESULT_CODE) : null;
         return code != null && code.dataLength() == 4 ? code.unsigned32() : -1;
     }
 
-    /** Stops taking work and waits up to the request timeout for the handlers in flight. */
+    /** Stops taking work and waits up to the request timeout for the handlers in flight and the queue. */
     @Override
     public void close() {
         workers.shutdown();
         try {
             if (!workers.awaitTermination(cfg.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("{} Rx requests still in the handler at shutdown", cfg.maxInFlight() - permits.availablePermits());
+                int n;
+                lock.lock();
+                try {
+                    n = running + waiting.size();
+                } finally {
+                    lock.unlock();
+                }
+                LOG.warn("{} Rx requests still in the handler or waiting for it at shutdown", n);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

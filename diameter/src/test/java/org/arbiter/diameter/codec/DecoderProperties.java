@@ -53,6 +53,41 @@ class DecoderProperties {
         assertThat(feed(DiameterEncoder.toBytes(m))).containsExactly(m);
     }
 
+    @Property(tries = 2000)
+    void utf8CheckAcceptsExactlyWhatTheStrictJdkDecoderAccepts(@ForAll("nearlyUtf8") byte[] bytes) {
+        boolean jdk;
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes));
+            jdk = true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            jdk = false;
+        }
+
+        assertThat(FrameParser.validUtf8(bytes, 0, bytes.length)).isEqualTo(jdk);
+    }
+
+    /** Text with multi-byte characters, surrogates and edge code points, some bytes changed or cut. */
+    @Provide
+    Arbitrary<byte[]> nearlyUtf8() {
+        Arbitrary<String> text = Arbitraries.strings().withCharRange('\u0000', '\uFFFF').ofMaxLength(12);
+        Arbitrary<Byte> edge = Arbitraries.of((byte) 0x80, (byte) 0xBF, (byte) 0xC0, (byte) 0xC1, (byte) 0xC2, (byte) 0xDF, (byte) 0xE0,
+                (byte) 0xED, (byte) 0xEF, (byte) 0xF0, (byte) 0xF4, (byte) 0xF5, (byte) 0xFF, (byte) 0x9F, (byte) 0xA0, (byte) 0x8F,
+                (byte) 0x90);
+        return Combinators.combine(text, Arbitraries.integers().between(0, 40).list().ofMaxSize(3), edge.list().ofMaxSize(3),
+                Arbitraries.integers().between(0, 3)).as((t, ps, vs, cut) -> {
+                    byte[] b = t.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    for (int i = 0; i < Math.min(ps.size(), vs.size()); i++) {
+                        if (ps.get(i) < b.length) {
+                            b[ps.get(i)] = vs.get(i);
+                        }
+                    }
+                    return java.util.Arrays.copyOf(b, Math.max(0, b.length - cut));
+                });
+    }
+
     @Provide
     Arbitrary<byte[]> mutations() {
         byte[] base = DiameterEncoder.toBytes(RxSamples.kamailioAar());

@@ -139,6 +139,26 @@ class DiameterCodecTest {
     }
 
     @Test
+    void decodedGroupedAvpHasTheChildrenItsBytesEncode() {
+        Avp g = Avp.grouped(MCD, Avp.unsigned32(MCN, 3), Avp.octets(CODEC_DATA, new byte[] {9}));
+
+        Avp decoded = ((DiameterMessage) roundTrip(request(g))).find(MCD);
+
+        assertThat(decoded.children()).isEqualTo(new Avp(decoded.code(), decoded.flags(), decoded.vendorId(), decoded.octets()).children());
+    }
+
+    @Test
+    void decodedMessageKeepsItsValuesWhenTheFrameBytesAreReused() {
+        byte[] frame = DiameterEncoder.toBytes(RxSamples.kamailioAar());
+        DiameterMessage m = (DiameterMessage) DiameterDecoder.parseFrame(frame, D);
+        byte[] before = DiameterEncoder.toBytes(m);
+
+        java.util.Arrays.fill(frame, (byte) 0x55);
+
+        assertThat(DiameterEncoder.toBytes(m)).isEqualTo(before);
+    }
+
+    @Test
     void unknownAvpWithoutMandatoryBitIsKept() {
         byte[] bytes = frame(new byte[] {0, 1, 0, 0, 0, 0, 0, 12, 1, 2, 3, 4});
 

@@ -5,10 +5,12 @@ import static org.arbiter.diameter.TestPeer.resultCode;
 import static org.arbiter.diameter.TestPeer.text;
 import static org.arbiter.diameter.TestPeer.u32;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -159,6 +161,23 @@ class PeerIT {
             assertThat(dwr.commandCode()).isEqualTo(280);
             p.send(p.answer(dwr, 2001));
             assertThat(metrics.await("received Device-Watchdog 2001", WAIT)).isTrue();
+        }
+    }
+
+    @Test
+    void trafficMoreOftenThanTwKeepsTheWatchdogQuiet() throws Exception {
+        start(config().watchdogInterval(Duration.ofSeconds(2)));
+        try (TestPeer p = TestPeer.open(server.port(), "pcscf.rx.test")) {
+            p.timeout(300);
+            for (int i = 0; i < 10; i++) {
+                DiameterMessage dwr = p.request(280, 0, List.of(text("Origin-Host", "pcscf.rx.test"), text("Origin-Realm", "rx.test")));
+                p.send(dwr);
+                DiameterMessage dwa = p.receive();
+                assertThat(dwa.isRequest()).as("the server sent a DWR within Tw of our last message").isFalse();
+                assertThat(dwa.hopByHop()).isEqualTo(dwr.hopByHop());
+                assertThatThrownBy(p::receive).as("the server sent a DWR within Tw of our last message")
+                        .isInstanceOf(SocketTimeoutException.class);
+            }
         }
     }
 

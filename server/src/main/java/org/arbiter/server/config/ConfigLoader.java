@@ -110,7 +110,7 @@ public final class ConfigLoader {
             peers.add(new ArbiterConfig.Peer(host, addr, connect, pport));
         }
         Duration tw = Duration.ofSeconds(s.integer("watchdog-seconds", 30, 6, 3600));
-        int maxInFlight = (int) s.integer("max-in-flight", 10_000, 1, 1_000_000);
+        int maxInFlight = (int) s.integer("max-in-flight", 256, 1, 1_000_000);
         Duration timeout = Duration.ofMillis(s.integer("request-timeout-ms", 5000, 100, 60_000));
         int maxBytes = (int) s.integer("max-message-bytes", 65_536, 4096, 16 * 1024 * 1024);
         s.finish();
