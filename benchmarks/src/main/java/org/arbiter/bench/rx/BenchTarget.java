@@ -163,6 +163,12 @@ public final class BenchTarget {
                 List.of(), List.of(), true);
         private static final ReleaseResult RELEASED = new ReleaseResult(ResultCode.DIAMETER_SUCCESS, null, List.of());
 
+        /** Answers from constants: called on the I/O thread, as a non-blocking handler is. */
+        @Override
+        public boolean nonBlocking() {
+            return true;
+        }
+
         @Override
         public AuthorizationResult authorize(RxRequest request) {
             return OK;
