@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +22,7 @@ import org.arbiter.core.ledger.Admission;
 import org.arbiter.core.ledger.AdmissionRequest;
 import org.arbiter.core.ledger.Hold;
 import org.arbiter.core.ledger.HoldRequest;
+import org.arbiter.core.ledger.HoldState;
 import org.arbiter.core.ledger.Ledger;
 import org.arbiter.core.ledger.SessionRelease;
 import org.arbiter.core.ledger.SessionView;
@@ -115,10 +116,10 @@ public final class PdpEngine {
         List<HoldRequest> holds = holdRequests(decision, flows, uePath.get());
         Duration lifetime = request.authorizationLifetime() == null ? settings.defaultAuthorizationLifetime()
                 : min(request.authorizationLifetime(), settings.maxAuthorizationLifetime());
-        Set<String> before = activeIds(request.sessionId());
+        Instant authorizedUntil = now.plus(lifetime);
         Admission admission = ledger.admit(new AdmissionRequest(request.sessionId(), request.originHost(),
                 request.subscriber(), request.afChargingIdentifier(), decision, holds, now,
-                now.plus(settings.reserveTimeout()), now.plus(lifetime)));
+                now.plus(settings.reserveTimeout()), authorizedUntil));
         if (!admission.admitted()) {
             ledger.recordRejection(request.sessionId(), request.originHost(), decision, now);
             List<FlowGrant> acceptable = counterOffer(decision, admission, uePath.get().address());
@@ -145,31 +146,39 @@ public final class PdpEngine {
                         List.of(), List.of(), false);
             }
             // an update that shrank the session: take what it no longer holds off the devices
-            Set<String> gone = new LinkedHashSet<>(before);
-            gone.removeAll(nowIds);
+            Map<String, List<String>> gone = admission.status() == Admission.Status.ADMITTED
+                    ? ended(request.sessionId(), admission, nowIds) : Map.of();
             if (!gone.isEmpty()) {
-                enforcer.removeIds(byDevice(request.sessionId(), gone));
+                enforcer.removeIds(gone);
             }
         }
         ledger.commit(request.sessionId(), clock.instant());
-        List<Hold> committed = ledger.session(request.sessionId()).map(SessionView::holds).orElse(active)
-                .stream().filter(h -> h.state().active()).toList();
+        // the committed holds as the commit leaves them, without reading the session again
+        List<Hold> committed = active.stream()
+                .map(h -> h.state() == HoldState.RESERVED ? h.withState(HoldState.COMMITTED, authorizedUntil) : h)
+                .toList();
         return new AuthorizationResult(ResultCode.DIAMETER_SUCCESS, decision.reason(), flows, decision, committed,
                 List.of(), true);
     }
 
-    private Set<String> activeIds(String sessionId) {
-        Set<String> ids = new LinkedHashSet<>();
-        ledger.session(sessionId).ifPresent(v -> v.holds().stream().filter(h -> h.state().active())
-                .forEach(h -> ids.add(h.reservationId())));
-        return ids;
-    }
-
-    private Map<String, List<String>> byDevice(String sessionId, Set<String> ids) {
-        Map<String, List<String>> out = new HashMap<>();
-        ledger.session(sessionId).ifPresent(v -> v.holds().stream()
-                .filter(h -> ids.contains(h.reservationId()) && h.deviceId() != null)
-                .forEach(h -> out.computeIfAbsent(h.deviceId(), d -> new ArrayList<>()).add(h.reservationId())));
+    /**
+     * The reservations an admission ended, by device: the holds the ledger reports as released,
+     * else (a ledger that does not report them) every ended hold of the session that the session
+     * no longer holds, read from the ledger; removing a reservation a device no longer has is
+     * harmless (NOT_FOUND).
+     */
+    private Map<String, List<String>> ended(String sessionId, Admission admission, Set<String> nowIds) {
+        List<Hold> candidates = admission.reportsReleased() ? admission.released()
+                : ledger.session(sessionId).map(SessionView::holds).orElse(List.of()).stream()
+                        .filter(h -> !h.state().active()).toList();
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (Hold h : candidates) {
+            String id = h.reservationId();
+            if (h.deviceId() != null && !nowIds.contains(id) && seen.add(id)) {
+                out.computeIfAbsent(h.deviceId(), d -> new ArrayList<>()).add(id);
+            }
+        }
         return out;
     }
 

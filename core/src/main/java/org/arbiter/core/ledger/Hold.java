@@ -37,6 +37,12 @@ public record Hold(
         HoldState state,
         Instant expiresAt) {
 
+    /** The same hold in another state, expiring at {@code until}. */
+    public Hold withState(HoldState newState, Instant until) {
+        return new Hold(holdId, sessionId, flow, direction, partyAddress, poolId, deviceId, bandwidthBps, dscp,
+                maxLatencyMs, newState, until);
+    }
+
     /** The id of this hold's reservation on its device. */
     public String reservationId() {
         return reservationId(sessionId, flow, direction, partyAddress, poolId);

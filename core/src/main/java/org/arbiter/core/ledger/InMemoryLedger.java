@@ -91,7 +91,7 @@ public final class InMemoryLedger implements Ledger {
             return c != null && c.bandwidthBps() == e.getValue().bandwidthBps() && c.dscp() == e.getValue().dscp();
         });
         if (same && !current.isEmpty()) {
-            return new Admission(Admission.Status.UNCHANGED, List.copyOf(current.values()), List.of());
+            return new Admission(Admission.Status.UNCHANGED, List.copyOf(current.values()), List.of(), List.of());
         }
         // headroom per pool and direction, not counting this session's own current holds
         Map<String, Long> used = usage();
@@ -126,17 +126,19 @@ public final class InMemoryLedger implements Ledger {
             }
         }
         if (!shortfalls.isEmpty()) {
-            return new Admission(Admission.Status.INSUFFICIENT_CAPACITY, List.of(), shortfalls);
+            return new Admission(Admission.Status.INSUFFICIENT_CAPACITY, List.of(), shortfalls, List.of());
         }
         Session s = existing != null && existing.active() ? existing : new Session(r);
         s.decision = r.decision();
         s.authorizedUntil = r.authorizedUntil();
         List<Hold> next = new ArrayList<>();
+        List<Hold> released = new ArrayList<>();
         for (Hold h : s.holds) {
             if (!h.state().active()) {
                 next.add(h);
             } else if (!desired.containsKey(h.reservationId())) {
                 next.add(withState(h, HoldState.RELEASED, h.expiresAt()));
+                released.add(h);
             }
         }
         List<Hold> active = new ArrayList<>();
@@ -152,7 +154,7 @@ public final class InMemoryLedger implements Ledger {
         next.addAll(active);
         s.holds = next;
         sessions.put(s.id, s);
-        return new Admission(Admission.Status.ADMITTED, active, List.of());
+        return new Admission(Admission.Status.ADMITTED, active, List.of(), released);
     }
 
     private static String key(String pool, Direction d) {

@@ -9,16 +9,24 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.arbiter.core.adapter.OutcomeStatus;
+import org.arbiter.core.ledger.AccessPath;
+import org.arbiter.core.ledger.Admission;
+import org.arbiter.core.ledger.AdmissionRequest;
 import org.arbiter.core.ledger.Attachment;
+import org.arbiter.core.ledger.Hold;
 import org.arbiter.core.ledger.HoldState;
 import org.arbiter.core.ledger.InMemoryLedger;
 import org.arbiter.core.ledger.IpPrefix;
+import org.arbiter.core.ledger.Ledger;
 import org.arbiter.core.ledger.PoolSpec;
 import org.arbiter.core.ledger.PoolUsage;
+import org.arbiter.core.ledger.SessionRelease;
+import org.arbiter.core.ledger.SessionView;
 import org.arbiter.core.ledger.Topology;
 import org.arbiter.core.policy.Decision;
 import org.arbiter.core.policy.FlowGrant;
@@ -57,6 +65,11 @@ class PdpEngineTest {
                         new PoolSpec("line-alice", "bras", 4_000_000, 8_000_000, 1.0, "dslam-1"),
                         new PoolSpec("cmts", null, 50_000_000, 200_000_000, 1.0, "cmts-1")),
                 List.of(new Attachment(IpPrefix.parse(ALICE), "line-alice"), new Attachment(IpPrefix.parse(BOB), "cmts"))));
+        engine = engineOn(ledger);
+    }
+
+    /** An engine on the given ledger, with this test's policy, devices, notifier and clock. */
+    PdpEngine engineOn(Ledger onLedger) {
         AfNotifier notifier = new AfNotifier() {
             @Override
             public void notify(String sessionId, String originHost, SpecificAction action) {
@@ -79,7 +92,7 @@ class PdpEngineTest {
                 return "v1";
             }
         };
-        engine = new PdpEngine(pe, ledger, new Enforcer(Map.of("dslam-1", dslam, "cmts-1", cmts), Duration.ofSeconds(1)),
+        return new PdpEngine(pe, onLedger, new Enforcer(Map.of("dslam-1", dslam, "cmts-1", cmts), Duration.ofSeconds(1)),
                 notifier, new EngineSettings(Duration.ofSeconds(30), Duration.ofHours(2), Duration.ofHours(24)), clock);
     }
 
@@ -307,6 +320,124 @@ class PdpEngineTest {
 
         assertThat(rep.lost()).hasSize(2);
         assertThat(afEvents).contains("notify s1 INDICATION_OF_LOSS_OF_BEARER", "abort s1");
+    }
+
+    @Test
+    void committedHoldsAreAnsweredWithoutReadingTheSession() {
+        CountingLedger counting = new CountingLedger(ledger, true);
+
+        AuthorizationResult r = engineOn(counting).authorize(aar("s1", ALICE, 1_000_000, 2_000_000));
+
+        assertThat(r.code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
+        assertThat(counting.sessionReads).isZero();
+        assertThat(r.holds()).hasSize(6)
+                .allMatch(h -> h.state() == HoldState.COMMITTED && h.expiresAt().equals(clock.instant().plus(Duration.ofMinutes(10))));
+        assertThat(r.holds()).containsExactlyInAnyOrderElementsOf(
+                ledger.session("s1").orElseThrow().holds().stream().filter(h -> h.state().active()).toList());
+    }
+
+    @Test
+    void updateThatShrinksTheSessionRemovesExactlyTheReleasedHoldsFromTheDevices() {
+        CountingLedger counting = new CountingLedger(ledger, true);
+        PdpEngine e = engineOn(counting);
+        e.authorize(aar("s1", ALICE, 1_000_000, 1_000_000));
+        Set<String> dslamBefore = Set.copyOf(dslam.rows.keySet());
+        Set<String> cmtsBefore = Set.copyOf(cmts.rows.keySet());
+
+        AuthorizationResult up = e.authorize(aar("s1", ALICE, 1_000_000, 0));
+
+        assertThat(up.code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
+        assertThat(counting.sessionReads).isZero();
+        // alice keeps her uplink, bob his downlink (the same flow seen from his side)
+        assertThat(dslam.rows.keySet()).hasSize(1).isSubsetOf(dslamBefore);
+        assertThat(cmts.rows.keySet()).hasSize(1).isSubsetOf(cmtsBefore);
+        assertThat(dslam.rows.values()).allMatch(r -> r.direction() == org.arbiter.core.qos.Direction.UPLINK);
+        assertThat(cmts.rows.values()).allMatch(r -> r.direction() == org.arbiter.core.qos.Direction.DOWNLINK);
+        assertThat(usedDl("line-alice")).isZero();
+        assertThat(usedUl("line-alice")).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void updateThatShrinksTheSessionOnALedgerThatDoesNotReportReleasedHoldsStillClearsTheDevices() {
+        CountingLedger silent = new CountingLedger(ledger, false);
+        PdpEngine e = engineOn(silent);
+        e.authorize(aar("s1", ALICE, 1_000_000, 1_000_000));
+
+        AuthorizationResult up = e.authorize(aar("s1", ALICE, 1_000_000, 0));
+
+        assertThat(up.code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
+        assertThat(silent.sessionReads).isEqualTo(2);
+        assertThat(dslam.rows.values()).singleElement()
+                .satisfies(r -> assertThat(r.direction()).isEqualTo(org.arbiter.core.qos.Direction.UPLINK));
+        assertThat(cmts.rows.values()).singleElement()
+                .satisfies(r -> assertThat(r.direction()).isEqualTo(org.arbiter.core.qos.Direction.DOWNLINK));
+    }
+
+    /**
+     * A ledger that counts session reads; {@code reportReleased false} strips the released holds
+     * from every admission, as a ledger that does not report them.
+     */
+    static final class CountingLedger implements Ledger {
+        private final Ledger delegate;
+        private final boolean reportReleased;
+        volatile int sessionReads;
+
+        CountingLedger(Ledger delegate, boolean reportReleased) {
+            this.delegate = delegate;
+            this.reportReleased = reportReleased;
+        }
+
+        @Override
+        public Optional<AccessPath> resolve(String address) {
+            return delegate.resolve(address);
+        }
+
+        @Override
+        public Admission admit(AdmissionRequest request) {
+            Admission a = delegate.admit(request);
+            return reportReleased ? a : new Admission(a.status(), a.holds(), a.shortfalls());
+        }
+
+        @Override
+        public boolean commit(String sessionId, Instant now) {
+            return delegate.commit(sessionId, now);
+        }
+
+        @Override
+        public Optional<SessionRelease> release(String sessionId, TerminationCause cause, Instant now) {
+            return delegate.release(sessionId, cause, now);
+        }
+
+        @Override
+        public List<SessionRelease> expire(Instant now, int limit) {
+            return delegate.expire(now, limit);
+        }
+
+        @Override
+        public synchronized Optional<SessionView> session(String sessionId) {
+            sessionReads++;
+            return delegate.session(sessionId);
+        }
+
+        @Override
+        public List<PoolUsage> pools() {
+            return delegate.pools();
+        }
+
+        @Override
+        public List<Hold> activeHoldsOn(String deviceId) {
+            return delegate.activeHoldsOn(deviceId);
+        }
+
+        @Override
+        public void recordRejection(String sessionId, String originHost, Decision decision, Instant now) {
+            delegate.recordRejection(sessionId, originHost, decision, now);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 
     /** A clock tests move by hand. */

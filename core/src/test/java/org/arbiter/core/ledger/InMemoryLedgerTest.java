@@ -1,0 +1,87 @@
+package org.arbiter.core.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.arbiter.core.policy.Decision;
+import org.arbiter.core.policy.FlowGrant;
+import org.arbiter.core.qos.Direction;
+import org.arbiter.core.qos.FlowKey;
+import org.junit.jupiter.api.Test;
+
+class InMemoryLedgerTest {
+
+    static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    static final FlowKey FLOW = new FlowKey(1, 1);
+
+    final InMemoryLedger ledger = new InMemoryLedger(Topology.of(List.of(
+                    new PoolSpec("bras", null, 100_000_000, 100_000_000, 1.0, "bras-1"),
+                    new PoolSpec("line", "bras", 4_000_000, 8_000_000, 1.0, "dslam-1")),
+            List.of(new Attachment(IpPrefix.parse("10.1.0.7"), "line"))));
+    final AccessPath path = ledger.resolve("10.1.0.7").orElseThrow();
+
+    Admission admit(long ulBps, long dlBps) {
+        List<HoldRequest> holds = new java.util.ArrayList<>();
+        if (ulBps > 0) {
+            holds.add(new HoldRequest(FLOW, Direction.UPLINK, path, ulBps, 46, null));
+        }
+        if (dlBps > 0) {
+            holds.add(new HoldRequest(FLOW, Direction.DOWNLINK, path, dlBps, 46, null));
+        }
+        return ledger.admit(new AdmissionRequest("s1", "pcscf.test", null, null,
+                Decision.accept(List.of(new FlowGrant(FLOW, "voice", ulBps, dlBps, null, 46, 1, 2, false)), "v1", "r1",
+                        List.of()), holds, T0, T0.plusSeconds(30), T0.plusSeconds(600)));
+    }
+
+    @Test
+    void aFirstAdmissionReleasesNothing() {
+        Admission a = admit(1_000_000, 1_000_000);
+
+        assertThat(a.reportsReleased()).isTrue();
+        assertThat(a.released()).isEmpty();
+    }
+
+    @Test
+    void anUpdateThatDropsADirectionReportsItsHoldsAsTheyWere() {
+        Admission first = admit(1_000_000, 1_000_000);
+        ledger.commit("s1", T0);
+
+        Admission shrunk = admit(1_000_000, 0);
+
+        assertThat(shrunk.released()).hasSize(2)
+                .allMatch(h -> h.direction() == Direction.DOWNLINK && h.state() == HoldState.COMMITTED)
+                .extracting(Hold::reservationId)
+                .containsExactlyInAnyOrderElementsOf(first.holds().stream()
+                        .filter(h -> h.direction() == Direction.DOWNLINK).map(Hold::reservationId).toList());
+    }
+
+    @Test
+    void aHoldKeptWithAnotherBandwidthIsReplacedNotReleased() {
+        admit(1_000_000, 1_000_000);
+
+        Admission changed = admit(2_000_000, 1_000_000);
+
+        assertThat(changed.status()).isEqualTo(Admission.Status.ADMITTED);
+        assertThat(changed.released()).isEmpty();
+    }
+
+    @Test
+    void aRefusedAdmissionReleasesNothing() {
+        admit(1_000_000, 1_000_000);
+
+        Admission refused = admit(1_000_000, 9_000_000);
+
+        assertThat(refused.admitted()).isFalse();
+        assertThat(refused.released()).isEmpty();
+        assertThat(ledger.session("s1").orElseThrow().holds()).allMatch(h -> h.state().active());
+    }
+
+    @Test
+    void anAdmissionBuiltWithoutReleasedHoldsDoesNotReportThem() {
+        Admission a = new Admission(Admission.Status.ADMITTED, List.of(), List.of());
+
+        assertThat(a.reportsReleased()).isFalse();
+        assertThat(a.released()).isNull();
+    }
+}
