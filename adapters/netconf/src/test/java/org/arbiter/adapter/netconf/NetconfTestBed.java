@@ -48,13 +48,16 @@ import org.w3c.dom.NodeList;
  * <p>The YANG modules come from the adapter's resources ({@code arbiter-qos}, and with
  * {@code interfaces} also {@code ietf-interfaces}, {@code iana-if-type} and
  * {@code arbiter-if-policer}); netconfd serves them without SIL code, from the schema alone.
+ *
+ * <p>Public, and packaged in the module's test-jar, so that the end-to-end tests enforce sessions
+ * on the same device.
  */
-final class NetconfTestBed implements AutoCloseable {
+public final class NetconfTestBed implements AutoCloseable {
 
     /** Where edits go on the device. */
-    enum Target { CANDIDATE, RUNNING }
+    public enum Target { CANDIDATE, RUNNING }
 
-    static final String USER = "root";
+    public static final String USER = "root";
     private static final String QOS_NS = "urn:arbiter:qos";
 
     private final Path dir;
@@ -72,7 +75,7 @@ final class NetconfTestBed implements AutoCloseable {
     }
 
     /** Starts the bed and waits (at most 20 s) until sshd accepts and netconfd listens. */
-    static NetconfTestBed start(Target target, boolean interfaces) throws IOException, InterruptedException {
+    public static NetconfTestBed start(Target target, boolean interfaces) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("arbiter-netconfd-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         int uid = unusedUid();
@@ -180,7 +183,7 @@ final class NetconfTestBed implements AutoCloseable {
     }
 
     /** The tail of netconfd's and sshd's logs, for failure messages. */
-    String logs() {
+    public String logs() {
         StringBuilder s = new StringBuilder();
         for (Path p : List.of(dir.resolve("netconfd.out"), dir.resolve("nc/netconfd.log"), dir.resolve("sshd.log"))) {
             try {
@@ -194,23 +197,23 @@ final class NetconfTestBed implements AutoCloseable {
         return s.toString();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Target target() {
+    public Target target() {
         return target;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    Path clientKey() {
+    public Path clientKey() {
         return dir.resolve("client_ecdsa");
     }
 
-    Path knownHosts() {
+    public Path knownHosts() {
         return dir.resolve("known_hosts");
     }
 
@@ -218,7 +221,7 @@ final class NetconfTestBed implements AutoCloseable {
      * A known_hosts file that holds the bed's host key for {@code [127.0.0.1]:port} (a relay in
      * front of the bed listens on another port than the bed).
      */
-    Path knownHosts(int port) throws IOException {
+    public Path knownHosts(int port) throws IOException {
         if (port == this.port) {
             return knownHosts();
         }
@@ -229,7 +232,7 @@ final class NetconfTestBed implements AutoCloseable {
     }
 
     /** The settings of an adapter for this bed on {@code port}: key authentication, host keys checked. */
-    Map<String, Object> settings(int port) throws IOException {
+    public Map<String, Object> settings(int port) throws IOException {
         Map<String, Object> s = new HashMap<>();
         s.put("host", "127.0.0.1");
         s.put("port", port);
@@ -241,7 +244,7 @@ final class NetconfTestBed implements AutoCloseable {
         return s;
     }
 
-    static AdapterConfig config(Map<String, Object> settings) {
+    public static AdapterConfig config(Map<String, Object> settings) {
         return new AdapterConfig("nc-1", "devices[0].settings", settings);
     }
 
@@ -444,7 +447,7 @@ final class NetconfTestBed implements AutoCloseable {
     }
 
     /** The running datastore's arbiter-qos entries: one {id, rate-bps} pair per entry, read with {@link #rawRpcs}. */
-    List<String[]> qosRows() throws Exception {
+    public List<String[]> qosRows() throws Exception {
         String reply = rawRpcs(List.of("<get-config><source><running/></source><filter type=\"subtree\">"
                 + "<reservations xmlns=\"" + QOS_NS + "\"/></filter></get-config>")).getFirst();
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -466,12 +469,12 @@ final class NetconfTestBed implements AutoCloseable {
     }
 
     /** Freezes netconfd (SIGSTOP): SSH sessions stay up, but no RPC is answered until {@link #thawDevice()}. */
-    void freezeDevice() throws IOException, InterruptedException {
+    public void freezeDevice() throws IOException, InterruptedException {
         run(dir, "kill", "-STOP", Long.toString(netconfd.pid()));
     }
 
     /** Lets a frozen netconfd run again (SIGCONT). */
-    void thawDevice() throws IOException, InterruptedException {
+    public void thawDevice() throws IOException, InterruptedException {
         run(dir, "kill", "-CONT", Long.toString(netconfd.pid()));
     }
 
@@ -479,7 +482,7 @@ final class NetconfTestBed implements AutoCloseable {
      * Ends every open SSH connection to the bed, as a device reboot would, by stopping the
      * per-connection processes below the bed's sshd; the listener keeps accepting.
      */
-    void dropConnections() throws InterruptedException {
+    public void dropConnections() throws InterruptedException {
         List<ProcessHandle> below = sshd.descendants().toList();
         below.forEach(ProcessHandle::destroy);
         for (ProcessHandle p : below) {
@@ -491,7 +494,7 @@ final class NetconfTestBed implements AutoCloseable {
         }
     }
 
-    static int freeTcpPort() throws IOException {
+    public static int freeTcpPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -29,19 +29,22 @@ import org.arbiter.core.adapter.AdapterConfig;
  * <p>Access: v2c communities {@link #RW} (write view: the QoS tables) and {@link #RO}; SNMPv3 users
  * {@link #USER} (SHA-256/AES-128) and {@link #USER_512} (SHA-512/AES-256) in a group that requires
  * authPriv, and {@link #USER_NO_PRIV} (SHA-256, no privacy key) in the same group.
+ *
+ * <p>Public, and packaged in the module's test-jar, so that the end-to-end tests enforce sessions
+ * on the same device.
  */
-final class SnmpTestBed implements AutoCloseable {
+public final class SnmpTestBed implements AutoCloseable {
 
-    static final String RW = "qos-rw-community";
-    static final String RO = "qos-ro-community";
-    static final String USER = "qosv3";
-    static final String USER_512 = "qosv3-512";
-    static final String USER_NO_PRIV = "qosv3-nopriv";
-    static final String AUTH_PASS = "qosv3-auth-pass";
-    static final String PRIV_PASS = "qosv3-priv-pass";
+    public static final String RW = "qos-rw-community";
+    public static final String RO = "qos-ro-community";
+    public static final String USER = "qosv3";
+    public static final String USER_512 = "qosv3-512";
+    public static final String USER_NO_PRIV = "qosv3-nopriv";
+    public static final String AUTH_PASS = "qosv3-auth-pass";
+    public static final String PRIV_PASS = "qosv3-priv-pass";
 
     /** The simulator's status scalar counting SET requests. */
-    static final String SET_COUNTER = ".1.3.6.1.4.1.8072.9999.9999.0.2.0";
+    public static final String SET_COUNTER = ".1.3.6.1.4.1.8072.9999.9999.0.2.0";
 
     private final Path dir;
     private final int port;
@@ -54,7 +57,7 @@ final class SnmpTestBed implements AutoCloseable {
     }
 
     /** Starts snmpd and waits (at most 15 s) until the simulator answers. */
-    static SnmpTestBed start() throws IOException, InterruptedException {
+    public static SnmpTestBed start() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("arbiter-snmpd-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path data = Files.createDirectories(dir.resolve("data/persist"));
@@ -125,22 +128,22 @@ final class SnmpTestBed implements AutoCloseable {
     }
 
     /** A UDP port on 127.0.0.1 that nothing listens on (bound to port 0, read back, released). */
-    static int freeUdpPort() throws IOException {
+    public static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String agent() {
+    public String agent() {
         return "udp:127.0.0.1:" + port;
     }
 
     /** A configuration section for this agent (or another port), with the keys given added. */
-    static AdapterConfig config(int port, String model, Map<String, Object> extra) {
+    public static AdapterConfig config(int port, String model, Map<String, Object> extra) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("host", "127.0.0.1");
         s.put("port", port);
@@ -149,16 +152,16 @@ final class SnmpTestBed implements AutoCloseable {
         return new AdapterConfig("snmp-test", "devices[0].settings", s);
     }
 
-    static Map<String, Object> v3(String user) {
+    public static Map<String, Object> v3(String user) {
         return Map.of("version", 3, "user", user, "auth-passphrase", AUTH_PASS, "priv-passphrase", PRIV_PASS);
     }
 
-    static Map<String, Object> v2c(String community) {
+    public static Map<String, Object> v2c(String community) {
         return Map.of("version", "2c", "community", community);
     }
 
     /** Runs a net-snmp command line tool against this bed's client state; its standard output. */
-    String cli(Duration timeout, String... args) throws IOException, InterruptedException {
+    public String cli(Duration timeout, String... args) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true);
         pb.environment().put("SNMP_PERSISTENT_DIR", dir.resolve("cli").toString());
         pb.environment().put("MIBS", "");
@@ -171,8 +174,11 @@ final class SnmpTestBed implements AutoCloseable {
         return new String(out, StandardCharsets.UTF_8);
     }
 
-    /** snmpwalk (v2c, read-only community) of a subtree: OID to printed value, values unquoted. */
-    Map<String, String> walk(String oid) throws IOException, InterruptedException {
+    /**
+     * snmpwalk (v2c, read-only community) of a subtree: OID to printed value, values unquoted; empty
+     * when the subtree holds no instance.
+     */
+    public Map<String, String> walk(String oid) throws IOException, InterruptedException {
         String out = cli(Duration.ofSeconds(10), "snmpwalk", "-v2c", "-c", RO, "-On", "-Oq", "-t", "2", "-r", "1", agent(), oid);
         Map<String, String> values = new LinkedHashMap<>();
         for (String line : out.split("\n")) {
@@ -184,6 +190,9 @@ final class SnmpTestBed implements AutoCloseable {
                 continue;
             }
             String v = line.substring(sp + 1);
+            if (v.startsWith("No Such Instance") || v.startsWith("No Such Object") || v.startsWith("No more variables")) {
+                continue; // an empty subtree: snmpwalk falls back to a GET of the root OID
+            }
             if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
                 v = v.substring(1, v.length() - 1).replace("\\\"", "\"");
             }
@@ -193,20 +202,20 @@ final class SnmpTestBed implements AutoCloseable {
     }
 
     /** snmpget (v2c, read-only community) of one instance: the printed value without quotes. */
-    String get(String oid) throws IOException, InterruptedException {
+    public String get(String oid) throws IOException, InterruptedException {
         String out = cli(Duration.ofSeconds(10), "snmpget", "-v2c", "-c", RO, "-On", "-Oqv", "-t", "2", "-r", "1", agent(), oid).trim();
         return out.length() >= 2 && out.startsWith("\"") && out.endsWith("\"") ? out.substring(1, out.length() - 1) : out;
     }
 
     /** snmpset (v2c, read-write community); the tool's output. */
-    String set(String... oidTypeValue) throws IOException, InterruptedException {
+    public String set(String... oidTypeValue) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("snmpset", "-v2c", "-c", RW, "-On", "-t", "2", "-r", "1", agent()));
         cmd.addAll(List.of(oidTypeValue));
         return cli(Duration.ofSeconds(10), cmd.toArray(String[]::new));
     }
 
     /** How many SET requests the simulator has seen. */
-    long setRequests() throws IOException, InterruptedException {
+    public long setRequests() throws IOException, InterruptedException {
         return Long.parseLong(get(SET_COUNTER));
     }
 
@@ -218,7 +227,7 @@ final class SnmpTestBed implements AutoCloseable {
      * @param rateColumn the OID of the rate column
      * @param rateUnit what one unit of the rate column is in bit/s
      */
-    List<String[]> rows(String idColumn, String rateColumn, long rateUnit) throws IOException, InterruptedException {
+    public List<String[]> rows(String idColumn, String rateColumn, long rateUnit) throws IOException, InterruptedException {
         Map<String, String> ids = walk(idColumn);
         Map<String, String> rates = new HashMap<>();
         walk(rateColumn).forEach((oid, v) -> rates.put(oid.substring(rateColumn.length()), v));
@@ -230,7 +239,7 @@ final class SnmpTestBed implements AutoCloseable {
         return rows;
     }
 
-    String logs() {
+    public String logs() {
         StringBuilder b = new StringBuilder();
         for (String f : List.of("snmpd.out", "data/snmpd.log")) {
             try {
