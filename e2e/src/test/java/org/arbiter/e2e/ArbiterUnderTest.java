@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.arbiter.core.adapter.DeviceAdapter;
 import org.arbiter.core.ledger.PoolUsage;
 import org.arbiter.core.ledger.SessionView;
 import org.arbiter.core.ledger.Topology;
@@ -34,6 +35,14 @@ interface ArbiterUnderTest extends AutoCloseable {
      */
     static ArbiterUnderTest start(Path dir, Topology topology) {
         return InProcessArbiter.start(dir, topology);
+    }
+
+    /**
+     * As {@link #start(Path, Topology)}, the devices named in {@code adapters} (by device id)
+     * enforced by those adapters instead of lab devices; Arbiter closes them with itself.
+     */
+    static ArbiterUnderTest start(Path dir, Topology topology, Map<String, DeviceAdapter> adapters) {
+        return InProcessArbiter.start(dir, topology, adapters);
     }
 
     /** The Diameter port (the same across {@link #restart()}). */

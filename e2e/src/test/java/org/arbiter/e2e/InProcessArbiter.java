@@ -39,8 +39,9 @@ import org.arbiter.policy.RulePolicyEngine;
  * Arbiter assembled in the test's JVM: the Diameter Rx front end ({@link DiameterServer}) on
  * 127.0.0.1, bound to core's {@link PdpEngine} with the JDBC ledger on an H2 file
  * ({@link JdbcLedger}), the rule engine on the test policy ({@code policy/e2e.yaml},
- * {@link RulePolicyEngine}) and one lab device ({@link LabDevice}) per device the topology names.
- * The devices stand for the access network and outlive {@link #restart()}; the front end, the
+ * {@link RulePolicyEngine}) and one device adapter per device the topology names: the adapter the
+ * test hands in ({@link #start(Path, Topology, Map)}, e.g. the SNMP or NETCONF adapter of a real
+ * device), otherwise a lab device ({@link LabDevice}). The devices stand for the access network and outlive {@link #restart()}; the front end, the
  * engine, the policy and the ledger connection do not (the ledger file does).
  *
  * <p>Every AAR and STR the front end hands to the engine is recorded as an {@link RxExchange}
@@ -55,7 +56,7 @@ final class InProcessArbiter implements ArbiterUnderTest {
 
     private final LedgerConfig ledgerConfig;
     private final Path policyDir;
-    private final Map<String, LabDevice> devices = new LinkedHashMap<>();
+    private final Map<String, DeviceAdapter> devices = new LinkedHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition recorded = lock.newCondition();
     /** Guarded by lock. */
@@ -63,12 +64,12 @@ final class InProcessArbiter implements ArbiterUnderTest {
     private final int port;
     private volatile Instance current;
 
-    private InProcessArbiter(Path dir, Topology topology) {
+    private InProcessArbiter(Path dir, Topology topology, Map<String, DeviceAdapter> adapters) {
         this.ledgerConfig = LedgerConfig.h2File(dir.resolve("ledger"));
         this.policyDir = Templates.copy("policy/e2e.yaml", dir.resolve("policy/e2e.yaml")).getParent();
         for (PoolSpec p : topology.pools()) {
             if (p.deviceId() != null) {
-                devices.computeIfAbsent(p.deviceId(), LabDevice::new);
+                devices.computeIfAbsent(p.deviceId(), id -> adapters.containsKey(id) ? adapters.get(id) : new LabDevice(id));
             }
         }
         try (JdbcLedger ledger = JdbcLedger.open(ledgerConfig)) {
@@ -83,7 +84,15 @@ final class InProcessArbiter implements ArbiterUnderTest {
      * ledger loaded with {@code topology}.
      */
     static InProcessArbiter start(Path dir, Topology topology) {
-        return new InProcessArbiter(Objects.requireNonNull(dir), Objects.requireNonNull(topology));
+        return start(dir, topology, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Topology)}, the devices named in {@code adapters} enforced by those
+     * adapters (keyed by device id), which Arbiter closes with itself.
+     */
+    static InProcessArbiter start(Path dir, Topology topology, Map<String, DeviceAdapter> adapters) {
+        return new InProcessArbiter(Objects.requireNonNull(dir), Objects.requireNonNull(topology), Map.copyOf(adapters));
     }
 
     @Override
@@ -141,7 +150,8 @@ final class InProcessArbiter implements ArbiterUnderTest {
     @Override
     public Map<String, Integer> deviceReservations() {
         Map<String, Integer> out = new LinkedHashMap<>();
-        devices.forEach((id, d) -> out.put(id, d.rows().size()));
+        devices.forEach((id, d) -> out.put(id, d instanceof LabDevice lab ? lab.rows().size()
+                : d.list(DEVICE_TIMEOUT).reservations().size()));
         return out;
     }
 
@@ -160,7 +170,7 @@ final class InProcessArbiter implements ArbiterUnderTest {
     @Override
     public void close() {
         current.close();
-        devices.values().forEach(LabDevice::close);
+        devices.values().forEach(DeviceAdapter::close);
     }
 
     private void record(RxExchange e) {
@@ -186,7 +196,7 @@ final class InProcessArbiter implements ArbiterUnderTest {
             this.generation = generation;
             this.policy = RulePolicyEngine.load(policyDir);
             this.ledger = JdbcLedger.open(ledgerConfig);
-            this.enforcer = new Enforcer(Map.<String, DeviceAdapter>copyOf(devices), DEVICE_TIMEOUT);
+            this.enforcer = new Enforcer(Map.copyOf(devices), DEVICE_TIMEOUT);
             PdpEngine engine = new PdpEngine(policy, ledger, enforcer, notifier, EngineSettings.defaults(), Clock.systemUTC());
             DiameterConfig config = DiameterConfig.builder(ORIGIN_HOST, REALM)
                     .listen("127.0.0.1", listenPort)
