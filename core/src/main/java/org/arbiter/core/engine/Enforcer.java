@@ -2,16 +2,15 @@ package org.arbiter.core.engine;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.arbiter.core.adapter.DeviceAdapter;
 import org.arbiter.core.adapter.DeviceReservation;
 import org.arbiter.core.adapter.Outcome;
@@ -21,11 +20,21 @@ import org.arbiter.core.ledger.Hold;
 /**
  * Applies and removes holds on the devices that enforce their pools.
  *
- * <p>Holds are grouped per device and devices are driven in parallel on virtual threads. Concurrent
- * requests to one device are coalesced ({@link DeviceQueue}): one batch in flight per device, the
- * requests that arrive meanwhile go out together in the next, at most {@link #MAX_BATCH} items. Every call is bounded by the per-device timeout. A hold whose pool
- * has no device is skipped (admission-only pool). A hold naming a device that has no adapter is a
- * failure (configuration and topology disagree).
+ * <p>Holds are grouped per device. Concurrent requests to one device are coalesced
+ * ({@link DeviceQueue}): one batch in flight per device, the requests that arrive meanwhile go out
+ * together in the next, at most {@link #MAX_BATCH} items. A hold whose pool has no device is
+ * skipped (admission-only pool). A hold naming a device that has no adapter is a failure
+ * (configuration and topology disagree).
+ *
+ * <p>Design (who calls the adapter): a caller that finds a device idle calls its adapter on its
+ * own thread, with no hand-off. When one request touches several devices, the fast ones (whose
+ * last call took under {@link DeviceQueue#FAST_CALL_NANOS}) and one slow one are called in turn on
+ * the caller's thread, each claimed only when its turn comes, and every other slow one from a
+ * virtual thread, so that slow devices are still driven in parallel. A busy device's adapter is called by its current drainer, and the
+ * caller waits for that batch. Every adapter call gets the per-device timeout (adapters return
+ * within it, {@link DeviceAdapter}); a caller waits at most twice that plus a second for its
+ * outcomes (its own call and one batch ahead of it), after which they are TIMEOUT and its unsent
+ * items are withdrawn. Any outcome but success counts as a failure, so callers fail closed.
  *
  * <p>Thread-safe.
  */
@@ -34,8 +43,8 @@ public final class Enforcer implements AutoCloseable {
     private final Map<String, DeviceAdapter> devices;
     private final Duration timeout;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final Map<String, DeviceQueue<DeviceReservation>> installs = new java.util.HashMap<>();
-    private final Map<String, DeviceQueue<String>> removals = new java.util.HashMap<>();
+    private final Map<String, DeviceQueue<DeviceReservation>> installs = new HashMap<>();
+    private final Map<String, DeviceQueue<String>> removals = new HashMap<>();
 
     /** The most reservations one adapter call carries. */
     public static final int MAX_BATCH = 256;
@@ -48,8 +57,8 @@ public final class Enforcer implements AutoCloseable {
         this.devices = Map.copyOf(devices);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.devices.forEach((id, a) -> {
-            installs.put(id, new DeviceQueue<>(DeviceReservation::id, batch -> a.install(batch, timeout), MAX_BATCH));
-            removals.put(id, new DeviceQueue<>(r -> r, batch -> a.remove(batch, timeout), MAX_BATCH));
+            installs.put(id, new DeviceQueue<>(DeviceReservation::id, batch -> a.install(batch, timeout), MAX_BATCH, executor));
+            removals.put(id, new DeviceQueue<>(r -> r, batch -> a.remove(batch, timeout), MAX_BATCH, executor));
         });
     }
 
@@ -97,24 +106,22 @@ public final class Enforcer implements AutoCloseable {
             }
             byDevice.computeIfAbsent(h.deviceId(), d -> new ArrayList<>()).add(reservationOf(h));
         }
-        Map<String, Future<List<Outcome>>> calls = new LinkedHashMap<>();
+        List<Call<DeviceReservation>> calls = new ArrayList<>(byDevice.size());
         for (var e : byDevice.entrySet()) {
-            DeviceAdapter a = devices.get(e.getKey());
-            if (a == null) {
+            DeviceQueue<DeviceReservation> q = installs.get(e.getKey());
+            if (q == null) {
                 for (DeviceReservation r : e.getValue()) {
                     failures.add(new Outcome(r.id(), OutcomeStatus.FAILED, "no adapter configured for device '" + e.getKey() + "'"));
                 }
                 continue;
             }
-            DeviceQueue<DeviceReservation> q = installs.get(e.getKey());
-            calls.put(e.getKey(), executor.submit(() -> q.submit(e.getValue(), queueWait())));
+            calls.add(new Call<>(q, e.getValue()));
         }
         List<DeviceReservation> applied = new ArrayList<>();
-        for (var e : calls.entrySet()) {
-            List<DeviceReservation> batch = byDevice.get(e.getKey());
-            List<Outcome> outcomes = await(e.getValue(), batch.stream().map(DeviceReservation::id).toList());
+        for (Call<DeviceReservation> c : run(calls)) {
+            List<DeviceReservation> batch = c.pending.items;
             for (int i = 0; i < batch.size(); i++) {
-                Outcome o = i < outcomes.size() ? outcomes.get(i) : new Outcome(batch.get(i).id(), OutcomeStatus.FAILED, "no outcome from adapter");
+                Outcome o = i < c.outcomes.size() ? c.outcomes.get(i) : new Outcome(batch.get(i).id(), OutcomeStatus.FAILED, "no outcome from adapter");
                 if (o.status().ok()) {
                     applied.add(batch.get(i));
                 } else {
@@ -139,18 +146,17 @@ public final class Enforcer implements AutoCloseable {
     /** Removes reservations by id from the given devices; returns the outcomes that failed. */
     public List<Outcome> removeIds(Map<String, List<String>> byDevice) {
         List<Outcome> failures = new ArrayList<>();
-        Map<String, Future<List<Outcome>>> calls = new LinkedHashMap<>();
+        List<Call<String>> calls = new ArrayList<>(byDevice.size());
         for (var e : byDevice.entrySet()) {
-            DeviceAdapter a = devices.get(e.getKey());
-            if (a == null) {
+            DeviceQueue<String> q = removals.get(e.getKey());
+            if (q == null) {
                 e.getValue().forEach(id -> failures.add(new Outcome(id, OutcomeStatus.FAILED, "no adapter for device '" + e.getKey() + "'")));
                 continue;
             }
-            DeviceQueue<String> q = removals.get(e.getKey());
-            calls.put(e.getKey(), executor.submit(() -> q.submit(e.getValue(), queueWait())));
+            calls.add(new Call<>(q, List.copyOf(e.getValue())));
         }
-        for (var e : calls.entrySet()) {
-            for (Outcome o : await(e.getValue(), byDevice.get(e.getKey()))) {
+        for (Call<String> c : run(calls)) {
+            for (Outcome o : c.outcomes) {
                 if (!o.status().ok()) {
                     failures.add(o);
                 }
@@ -159,19 +165,64 @@ public final class Enforcer implements AutoCloseable {
         return failures;
     }
 
-    private List<Outcome> await(Future<List<Outcome>> f, List<String> ids) {
+    /** One device's part of a request. */
+    private static final class Call<T> {
+        final DeviceQueue<T> queue;
+        final DeviceQueue.Pending<T> pending;
+        List<Outcome> outcomes;
+
+        Call(DeviceQueue<T> queue, List<T> items) {
+            this.queue = queue;
+            this.pending = queue.enqueue(items);
+        }
+
+        /** Drains the device here if it is idle; a busy device's drainer sends the items. */
+        void drainIfIdle() {
+            if (queue.tryClaim()) {
+                queue.drain(pending);
+            }
+        }
+    }
+
+    /**
+     * Sends every call's items and collects their outcomes (see the class comment): every slow
+     * device but the first is drained on a virtual thread when idle; the fast ones, then the first
+     * slow one, are drained here one after the other when idle, each claimed only when its turn
+     * comes; then the outcomes are awaited.
+     */
+    private <T> List<Call<T>> run(List<Call<T>> calls) {
+        long waitMillis = queueWait().toMillis();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        Call<T> slowHere = null;
+        List<Call<T>> here = new ArrayList<>(calls.size());
+        for (Call<T> c : calls) {
+            if (!c.queue.slow()) {
+                here.add(c);
+            } else if (slowHere == null) {
+                slowHere = c;
+            } else if (!drainElsewhere(c)) {
+                here.add(c);
+            }
+        }
+        if (slowHere != null) {
+            here.add(slowHere);
+        }
+        for (Call<T> c : here) {
+            c.drainIfIdle();
+        }
+        for (Call<T> c : calls) {
+            c.outcomes = c.queue.await(c.pending, deadline, waitMillis);
+        }
+        return calls;
+    }
+
+    /** Drains the call's device on a virtual thread; false when the executor is shut down. */
+    private <T> boolean drainElsewhere(Call<T> c) {
         try {
-            // the adapter honours the timeout itself; the margin covers scheduling
-            return f.get(queueWait().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            return ids.stream().map(id -> new Outcome(id, OutcomeStatus.TIMEOUT, "device queue exceeded " + queueWait().toMillis() + " ms")).toList();
-        } catch (ExecutionException e) {
-            String why = "adapter threw " + e.getCause();
-            return ids.stream().map(id -> new Outcome(id, OutcomeStatus.FAILED, why)).toList();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ids.stream().map(id -> new Outcome(id, OutcomeStatus.FAILED, "interrupted")).toList();
+            executor.execute(c::drainIfIdle);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
     }
 

@@ -129,4 +129,102 @@ class EnforcerTest {
                     .satisfies(o -> assertThat(o.detail()).contains("ghost"));
         }
     }
+
+    @Test
+    void anIdleDevicesAdapterIsCalledOnTheCallersThread() {
+        List<Thread> callers = new CopyOnWriteArrayList<>();
+        FakeDevice dev = new FakeDevice("dslam-1") {
+            @Override
+            public List<Outcome> install(List<DeviceReservation> batch, Duration timeout) {
+                callers.add(Thread.currentThread());
+                return super.install(batch, timeout);
+            }
+
+            @Override
+            public List<Outcome> remove(List<String> ids, Duration timeout) {
+                callers.add(Thread.currentThread());
+                return super.remove(ids, timeout);
+            }
+        };
+        try (Enforcer enforcer = new Enforcer(Map.of("dslam-1", dev), Duration.ofSeconds(5))) {
+            assertThat(enforcer.install(List.of(hold("s1", "dslam-1"))).ok()).isTrue();
+            assertThat(enforcer.remove(List.of(hold("s1", "dslam-1")))).isEmpty();
+
+            assertThat(callers).containsExactly(Thread.currentThread(), Thread.currentThread());
+            assertThat(dev.rows).isEmpty();
+        }
+    }
+
+    /** A device that meets another in its install: it succeeds only when both are in a call at once. */
+    static final class MeetingDevice extends FakeDevice {
+        final CountDownLatch meeting;
+        volatile boolean warm;
+
+        MeetingDevice(String id, CountDownLatch meeting) {
+            super(id);
+            this.meeting = meeting;
+        }
+
+        @Override
+        public List<Outcome> install(List<DeviceReservation> batch, Duration timeout) {
+            if (!warm) {
+                // a first call slow enough to make the device count as slow
+                long until = System.nanoTime() + 2 * DeviceQueue.FAST_CALL_NANOS;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                warm = true;
+                return super.install(batch, timeout);
+            }
+            meeting.countDown();
+            try {
+                if (!meeting.await(5, TimeUnit.SECONDS)) {
+                    return batch.stream().map(r -> new Outcome(r.id(), OutcomeStatus.TIMEOUT, "called alone")).toList();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.install(batch, timeout);
+        }
+    }
+
+    @Test
+    void slowDevicesOfOneRequestAreCalledInParallel() {
+        CountDownLatch meeting = new CountDownLatch(2);
+        MeetingDevice a = new MeetingDevice("dslam-1", meeting);
+        MeetingDevice b = new MeetingDevice("bras-1", meeting);
+        try (Enforcer enforcer = new Enforcer(Map.of("dslam-1", a, "bras-1", b), Duration.ofSeconds(5))) {
+            assertThat(enforcer.install(List.of(hold("warm-up", "dslam-1"), hold("warm-up", "bras-1"))).ok()).isTrue();
+
+            Enforcer.Result r = enforcer.install(List.of(hold("s1", "dslam-1"), hold("s1", "bras-1")));
+
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.applied()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aCallerThatStopsWaitingWithdrawsItsUnsentReservations() throws Exception {
+        GatedDevice dev = new GatedDevice();
+        // a caller waits twice the device timeout plus one second
+        try (Enforcer enforcer = new Enforcer(Map.of("dslam-1", dev), Duration.ofMillis(10));
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Enforcer.Result> first = pool.submit(() -> enforcer.install(List.of(hold("s0", "dslam-1"))));
+            assertThat(dev.firstCallEntered.await(5, TimeUnit.SECONDS)).isTrue();
+
+            Enforcer.Result late = enforcer.install(List.of(hold("s1", "dslam-1")));
+            dev.release.countDown();
+
+            assertThat(late.failures()).singleElement()
+                    .satisfies(o -> assertThat(o.status()).isEqualTo(OutcomeStatus.TIMEOUT));
+            assertThat(first.get(5, TimeUnit.SECONDS).ok()).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (enforcer.queuedInstalls("dslam-1") > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(enforcer.queuedInstalls("dslam-1")).isZero();
+            assertThat(dev.batchSizes).containsExactly(1);
+            assertThat(dev.rows).containsOnlyKeys(hold("s0", "dslam-1").reservationId());
+        }
+    }
 }
