@@ -10,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the expiry sweep periodically on one daemon thread: every {@code interval} it calls
+ * Runs a ledger sweep periodically on one daemon thread, by default the expiry sweep (the interim
+ * billing record sweep uses {@link #start(String, Duration, int, IntUnaryOperator)}): every
+ * {@code interval} it calls
  * {@code sweep(batchSize)}, and calls it again at once while a sweep ends a full batch, so a
  * backlog drains without waiting for the next tick.
  *
@@ -29,9 +31,11 @@ public final class ExpiryScheduler implements AutoCloseable {
     private static final int MAX_BATCHES_PER_TICK = 100;
 
     private final ScheduledExecutorService executor;
+    private final String name;
 
-    private ExpiryScheduler(ScheduledExecutorService executor) {
+    private ExpiryScheduler(ScheduledExecutorService executor, String name) {
         this.executor = executor;
+        this.name = name;
     }
 
     /**
@@ -42,6 +46,20 @@ public final class ExpiryScheduler implements AutoCloseable {
      * @param sweep ends at most its argument's number of stale sessions and returns how many it ended
      */
     public static ExpiryScheduler start(Duration interval, int batchSize, IntUnaryOperator sweep) {
+        return start("expiry", interval, batchSize, sweep);
+    }
+
+    /**
+     * Starts another sweep alike, e.g. {@code start("interim", tick, 1000, n ->
+     * ledger.writeInterim(clock.instant(), interval, n).size())}.
+     *
+     * @param name names the thread ({@code arbiter-<name>}) and the log lines
+     * @param interval time between sweeps, 10 ms..1 h
+     * @param batchSize items per sweep call, 1..10000
+     * @param sweep handles at most its argument's number of items and returns how many it handled
+     */
+    public static ExpiryScheduler start(String name, Duration interval, int batchSize, IntUnaryOperator sweep) {
+        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(sweep, "sweep");
         if (interval == null || interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("interval: " + interval + " is out of range; allowed PT0.01S..PT1H");
@@ -50,27 +68,28 @@ public final class ExpiryScheduler implements AutoCloseable {
             throw new IllegalArgumentException("batchSize: " + batchSize + " is out of range; allowed 1..10000");
         }
         ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "arbiter-expiry");
+            Thread t = new Thread(r, "arbiter-" + name);
             t.setDaemon(true);
             return t;
         });
-        ex.scheduleWithFixedDelay(() -> tick(batchSize, sweep), interval.toMillis(), interval.toMillis(),
+        ExpiryScheduler s = new ExpiryScheduler(ex, name);
+        ex.scheduleWithFixedDelay(() -> s.tick(batchSize, sweep), interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
-        LOG.info("expiry sweep every {} in batches of {}", interval, batchSize);
-        return new ExpiryScheduler(ex);
+        LOG.info("{} sweep every {} in batches of {}", name, interval, batchSize);
+        return s;
     }
 
-    private static void tick(int batchSize, IntUnaryOperator sweep) {
+    private void tick(int batchSize, IntUnaryOperator sweep) {
         try {
             for (int i = 0; i < MAX_BATCHES_PER_TICK; i++) {
-                int ended = sweep.applyAsInt(batchSize);
-                LOG.debug("expiry sweep ended {} session(s)", ended);
-                if (ended < batchSize) {
+                int handled = sweep.applyAsInt(batchSize);
+                LOG.debug("{} sweep handled {} item(s)", name, handled);
+                if (handled < batchSize) {
                     return;
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("expiry sweep failed; retrying at the next tick", e);
+            LOG.error("{} sweep failed; retrying at the next tick", name, e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -569,6 +570,122 @@ public final class JdbcLedger implements Ledger {
         return endSessions(tx, endings, now);
     }
 
+    // ------------------------------------------------------------------------------------------
+    // interim billing records
+
+    /**
+     * The number of interim records of the session's current run: they count only for the
+     * generation they were written in (a Session-Id admitted again starts from none).
+     */
+    private static final String INTERIMS_OF_RUN = "CASE WHEN interim_generation = generation THEN interim_seq ELSE 0 END";
+    /** The last record point of the current run: its last interim record, or its commit. */
+    private static final String LAST_RECORD_AT = "CASE WHEN interim_generation = generation THEN last_interim_at "
+            + "ELSE committed_at END";
+
+    /** A session found due by the unlocked scan, with the number of interim records it had then. */
+    private record DueInterim(String sessionId, int generation, int interims) {}
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An unlocked scan finds due sessions; each is then claimed in a transaction by a
+     * conditional update of its row (its generation, interim count and last record point must be
+     * those the scan read, and it must still be running, committed and unexpired), which also
+     * locks it, and the record is written in that transaction. A node that loses the race updates
+     * nothing and writes nothing, so no interim record is written twice. Sessions are claimed in
+     * Session-Id order, {@value #EXPIRY_BATCH} per transaction, like expiry.
+     *
+     * @throws IllegalArgumentException when {@code interval} is not positive
+     */
+    @Override
+    public List<ChargingRecord> writeInterim(Instant now, Duration interval, int limit) {
+        Objects.requireNonNull(now, "now");
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive, was " + interval);
+        }
+        if (limit <= 0) {
+            return List.of();
+        }
+        Instant at = micros(now);
+        Instant cutoff = micros(now.minus(interval));
+        List<DueInterim> due = transact("interim record scan", tx -> {
+            List<DueInterim> ids = new ArrayList<>();
+            try (PreparedStatement ps = tx.c.prepareStatement("SELECT session_id, generation, " + INTERIMS_OF_RUN
+                    + " FROM sessions WHERE ended_at IS NULL AND committed_at <= ? AND " + LAST_RECORD_AT + " <= ? "
+                    + "ORDER BY " + LAST_RECORD_AT + ", session_id FETCH FIRST ? ROWS ONLY")) {
+                setTime(ps, 1, cutoff);
+                setTime(ps, 2, cutoff);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(new DueInterim(rs.getString(1), rs.getInt(2), rs.getInt(3)));
+                    }
+                }
+            }
+            ids.sort(java.util.Comparator.comparing(DueInterim::sessionId));
+            return ids;
+        });
+        List<ChargingRecord> out = new ArrayList<>();
+        for (int i = 0; i < due.size(); i += EXPIRY_BATCH) {
+            List<DueInterim> batch = due.subList(i, Math.min(due.size(), i + EXPIRY_BATCH));
+            out.addAll(transact("interim records of " + batch.size() + " session(s)",
+                    tx -> interimBatch(tx, batch, at, cutoff)));
+        }
+        if (!out.isEmpty()) {
+            LOG.debug("wrote {} interim record(s)", out.size());
+        }
+        return out;
+    }
+
+    private static List<ChargingRecord> interimBatch(Tx tx, List<DueInterim> sortedDue, Instant at, Instant cutoff)
+            throws SQLException {
+        List<ChargingRecord> cdrs = new ArrayList<>();
+        try (PreparedStatement claim = tx.c.prepareStatement("UPDATE sessions SET interim_generation = generation, "
+                + "interim_seq = ?, last_interim_at = ? WHERE session_id = ? AND generation = ? AND ended_at IS NULL "
+                + "AND committed_at IS NOT NULL AND " + INTERIMS_OF_RUN + " = ? AND " + LAST_RECORD_AT + " <= ? "
+                + "AND EXISTS (SELECT 1 FROM holds h WHERE h.session_id = sessions.session_id "
+                + "AND h.generation = sessions.generation AND h.state = 'COMMITTED') "
+                + "AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.session_id = sessions.session_id "
+                + "AND h.generation = sessions.generation AND h.expiry_due <= ?)")) {
+            for (DueInterim d : sortedDue) {
+                int sequence = d.interims() + 1;
+                claim.setInt(1, sequence);
+                setTime(claim, 2, at);
+                claim.setString(3, d.sessionId());
+                claim.setInt(4, d.generation());
+                claim.setInt(5, d.interims());
+                setTime(claim, 6, cutoff);
+                setTime(claim, 7, at);
+                if (claim.executeUpdate() != 1) {
+                    continue; // another node wrote it, or the session ended, changed or expired meanwhile
+                }
+                SessionRow s = readSession(tx, d.sessionId(), false);
+                List<ChargingRecord.ChargedFlow> flows = holdsOf(tx, d.sessionId(), d.generation(), true).stream()
+                        .map(h -> new ChargingRecord.ChargedFlow(h.flow(), h.direction(), h.partyAddress(), h.poolId(),
+                                h.bandwidthBps(), h.dscp(), h.maxLatencyMs()))
+                        .toList();
+                cdrs.add(new ChargingRecord(UUID.randomUUID().toString(), s.sessionId(), s.chargingId(),
+                        s.subscriber(), s.originHost(), s.createdAt(), s.committedAt(), at, flows, s.modified(),
+                        s.policyVersion(), s.ruleId(), null, ChargingRecord.Kind.INTERIM, sequence));
+            }
+        }
+        if (!cdrs.isEmpty()) {
+            writeCdrs(tx, cdrs);
+            tx.wrote = true;
+        }
+        return cdrs;
+    }
+
+    /** The interim records of the session's current run; its row is locked by the caller. */
+    private static int interimsWritten(Tx tx, String sessionId) throws SQLException {
+        try (PreparedStatement ps = tx.c.prepareStatement("SELECT " + INTERIMS_OF_RUN + " FROM sessions WHERE session_id = ?")) {
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
     @Override
     public Optional<SessionView> session(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
@@ -668,7 +785,7 @@ public final class JdbcLedger implements Ledger {
             try (PreparedStatement ps = tx.c.prepareStatement("SELECT c.record_id, c.session_id, c.charging_id, "
                     + "c.subscriber, c.origin_host, c.started_at, c.committed_at, c.stopped_at, c.modified, "
                     + "c.policy_version, c.rule_id, c.cause, f.media_component, f.flow_number, f.direction, f.party, "
-                    + "f.pool_id, f.bandwidth_bps, f.dscp, f.max_latency_ms "
+                    + "f.pool_id, f.bandwidth_bps, f.dscp, f.max_latency_ms, c.record_kind, c.record_seq "
                     + "FROM (SELECT * FROM cdrs WHERE stopped_at >= ? AND stopped_at < ? "
                     + "ORDER BY stopped_at, record_id FETCH FIRST ? ROWS ONLY) c "
                     + "LEFT JOIN cdr_flows f ON f.record_id = c.record_id ORDER BY c.stopped_at, c.record_id, f.seq")) {
@@ -707,6 +824,8 @@ public final class JdbcLedger implements Ledger {
         final String policyVersion;
         final String ruleId;
         final TerminationCause cause;
+        final ChargingRecord.Kind kind;
+        final int sequence;
         final List<ChargingRecord.ChargedFlow> flows = new ArrayList<>();
 
         CdrBuilder(ResultSet rs) throws SQLException {
@@ -721,12 +840,14 @@ public final class JdbcLedger implements Ledger {
             modified = rs.getBoolean(9);
             policyVersion = rs.getString(10);
             ruleId = rs.getString(11);
-            cause = TerminationCause.valueOf(rs.getString(12));
+            cause = rs.getString(12) == null ? null : TerminationCause.valueOf(rs.getString(12));
+            kind = ChargingRecord.Kind.valueOf(rs.getString(21));
+            sequence = rs.getInt(22);
         }
 
         ChargingRecord build() {
             return new ChargingRecord(recordId, sessionId, chargingId, subscriber, originHost, startedAt, committedAt,
-                    stoppedAt, flows, modified, policyVersion, ruleId, cause);
+                    stoppedAt, flows, modified, policyVersion, ruleId, cause, kind, sequence);
         }
     }
 
@@ -1298,13 +1419,14 @@ public final class JdbcLedger implements Ledger {
         List<ChargingRecord> cdrs = new ArrayList<>();
         for (Ending e : endings) {
             SessionRow s = e.session();
+            int sequence = interimsWritten(tx, s.sessionId()) + 1;
             List<ChargingRecord.ChargedFlow> flows = e.active().stream()
                     .map(h -> new ChargingRecord.ChargedFlow(h.flow(), h.direction(), h.partyAddress(), h.poolId(),
                             h.bandwidthBps(), h.dscp(), h.maxLatencyMs()))
                     .toList();
             ChargingRecord cdr = new ChargingRecord(UUID.randomUUID().toString(), s.sessionId(), s.chargingId(),
                     s.subscriber(), s.originHost(), s.createdAt(), s.committedAt(), at, flows, s.modified(),
-                    s.policyVersion(), s.ruleId(), e.cause());
+                    s.policyVersion(), s.ruleId(), e.cause(), ChargingRecord.Kind.STOP, sequence);
             cdrs.add(cdr);
             out.add(new SessionRelease(s.sessionId(), s.originHost(), e.active(), cdr));
         }
@@ -1315,8 +1437,8 @@ public final class JdbcLedger implements Ledger {
 
     private static void writeCdrs(Tx tx, List<ChargingRecord> cdrs) throws SQLException {
         try (PreparedStatement c = tx.c.prepareStatement("INSERT INTO cdrs (record_id, session_id, charging_id, subscriber, "
-                + "origin_host, started_at, committed_at, stopped_at, modified, policy_version, rule_id, cause, cause_code) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + "origin_host, started_at, committed_at, stopped_at, modified, policy_version, rule_id, cause, cause_code, "
+                + "record_kind, record_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement f = tx.c.prepareStatement("INSERT INTO cdr_flows (record_id, seq, media_component, "
                      + "flow_number, direction, party, pool_id, bandwidth_bps, dscp, max_latency_ms) "
                      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -1332,8 +1454,10 @@ public final class JdbcLedger implements Ledger {
                 c.setBoolean(9, r.modified());
                 c.setString(10, r.policyVersion());
                 c.setString(11, r.ruleId());
-                c.setString(12, r.cause().name());
-                c.setInt(13, r.cause().code());
+                c.setString(12, r.cause() == null ? null : r.cause().name());
+                c.setObject(13, r.cause() == null ? null : r.cause().code(), Types.INTEGER);
+                c.setString(14, r.kind().name());
+                c.setInt(15, r.sequence());
                 c.addBatch();
                 int seq = 0;
                 for (ChargingRecord.ChargedFlow fl : r.flows()) {

@@ -47,6 +47,20 @@ class ExpirySchedulerTest {
     }
 
     @Test
+    void aNamedSweepRunsOnAThreadOfThatName() throws InterruptedException {
+        Queue<String> threads = new ConcurrentLinkedQueue<>();
+        CountDownLatch called = new CountDownLatch(1);
+        try (ExpiryScheduler s = ExpiryScheduler.start("interim", Duration.ofMillis(10), 5, limit -> {
+            threads.add(Thread.currentThread().getName());
+            called.countDown();
+            return 0;
+        })) {
+            assertThat(called.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(threads).first().isEqualTo("arbiter-interim");
+    }
+
+    @Test
     void intervalAndBatchOutOfRangeAreRefused() {
         assertThatThrownBy(() -> ExpiryScheduler.start(Duration.ofMillis(1), 10, n -> 0))
                 .hasMessage("interval: PT0.001S is out of range; allowed PT0.01S..PT1H");
