@@ -143,19 +143,26 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
         return s;
     }
 
+    /** A port list: ranges separated by commas, each a port or {@code low-high}, every port 0..65535. */
     private static boolean ports(String p) {
-        for (String range : p.split(",", -1)) {
-            String[] ends = range.split("-", -1);
-            if (ends.length > 2) {
-                return false;
-            }
-            for (String e : ends) {
-                if (!number(e, 65535)) {
+        int from = 0;
+        while (true) {
+            int comma = p.indexOf(',', from);
+            int end = comma < 0 ? p.length() : comma;
+            int dash = p.indexOf('-', from);
+            if (dash < 0 || dash >= end) {
+                if (!number(p.substring(from, end), 65535)) {
                     return false;
                 }
+            } else if (p.indexOf('-', dash + 1) >= 0 && p.indexOf('-', dash + 1) < end
+                    || !number(p.substring(from, dash), 65535) || !number(p.substring(dash + 1, end), 65535)) {
+                return false;
             }
+            if (comma < 0) {
+                return true;
+            }
+            from = comma + 1;
         }
-        return true;
     }
 
     private static boolean number(String s, int max) {

@@ -51,8 +51,17 @@ final class FlowNegotiator {
     }
 
     static FlowAnalysis analyze(FlowInput in, MediaDefaults defaults, Negotiation.Cap cap) {
-        Side offered = in.offer() == null ? null : side(in, in.offer(), null, defaults, "offer");
-        Side answered = in.answer() == null ? null : side(in, in.answer(), in.offer(), defaults, "answer");
+        return analyze(in, defaults, cap, true);
+    }
+
+    /**
+     * The analysis; with {@code explain} false only {@link FlowAnalysis#requirement()} is filled
+     * in (the bases are {@code null}, the notes and preconditions empty), which is all the engine
+     * needs and spares building the texts.
+     */
+    static FlowAnalysis analyze(FlowInput in, MediaDefaults defaults, Negotiation.Cap cap, boolean explain) {
+        Side offered = in.offer() == null ? null : side(in, in.offer(), null, defaults, "offer", explain);
+        Side answered = in.answer() == null ? null : side(in, in.answer(), in.offer(), defaults, "answer", explain);
         Set<Modification> mods = EnumSet.noneOf(Modification.class);
         if (offered != null && answered != null) {
             mods.addAll(Negotiation.compare(offered.uplink(), answered.uplink()));
@@ -69,7 +78,7 @@ final class FlowNegotiator {
                 MediaDefaults.Choice c = defaults.choose(in.mediaType(), null);
                 r = QosRequirement.ofBandwidth(in.rtcp() ? fivePercent(c.bps()) : c.bps());
                 b = in.rtcp() ? "RTCP 5% of the " + c.basis() : c.basis();
-            } else if (a != null && o != null && r.bandwidthBps() < a.bandwidthBps()) {
+            } else if (explain && a != null && o != null && r.bandwidthBps() < a.bandwidthBps()) {
                 b = b + ", capped to the offer's " + o.bandwidthBps() + " bit/s";
             }
             long avp = d == Direction.UPLINK ? in.avpUl() : in.avpDl();
@@ -93,6 +102,9 @@ final class FlowNegotiator {
         FlowRequirement req = new FlowRequirement(in.key(), in.mediaType(), in.ueAddress(), in.peerAddress(),
                 authorized[Direction.UPLINK.ordinal()], authorized[Direction.DOWNLINK.ordinal()],
                 offered == null ? null : offered.uplink(), offered == null ? null : offered.downlink(), mods);
+        if (!explain) {
+            return new FlowAnalysis(req, null, null, null, null, null, null, null, null, List.of(), List.of());
+        }
         StreamQos last = in.answer() != null ? in.answer() : in.offer();
         QosAttributes finalQos = last == null ? QosAttributes.NONE : merged(last, in.answer() != null ? in.offer() : null);
         List<String> preconditions = new ArrayList<>();
@@ -112,15 +124,20 @@ final class FlowNegotiator {
                 finalQos.gameFormat(), preconditions, notes(in));
     }
 
-    private static Side side(FlowInput in, StreamQos s, StreamQos inherit, MediaDefaults defaults, String label) {
+    private static Side side(FlowInput in, StreamQos s, StreamQos inherit, MediaDefaults defaults, String label,
+                             boolean explain) {
         long bw;
-        String basis;
+        String basis = null;
         if (s.bandwidthBps() >= 0) {
             bw = s.bandwidthBps();
-            basis = label + " " + s.bandwidthBasis();
+            if (explain) {
+                basis = label + " " + s.bandwidthBasis();
+            }
         } else if (inherit != null && inherit.bandwidthBps() >= 0) {
             bw = inherit.bandwidthBps();
-            basis = "offer " + inherit.bandwidthBasis() + " (the answer has no b=)";
+            if (explain) {
+                basis = "offer " + inherit.bandwidthBasis() + " (the answer has no b=)";
+            }
         } else {
             MediaDefaults.Choice c = defaults.choose(in.mediaType(), s.codec());
             bw = c.bps();
@@ -129,13 +146,19 @@ final class FlowNegotiator {
         if (in.rtcp()) {
             if (s.rtcpBps() >= 0) {
                 bw = s.rtcpBps();
-                basis = label + " " + s.rtcpBasis();
+                if (explain) {
+                    basis = label + " " + s.rtcpBasis();
+                }
             } else if (inherit != null && inherit.rtcpBps() >= 0) {
                 bw = inherit.rtcpBps();
-                basis = "offer " + inherit.rtcpBasis() + " (the answer has no b=RS/RR)";
+                if (explain) {
+                    basis = "offer " + inherit.rtcpBasis() + " (the answer has no b=RS/RR)";
+                }
             } else {
                 bw = fivePercent(bw);
-                basis = "RTCP 5% of the " + basis;
+                if (explain) {
+                    basis = "RTCP 5% of the " + basis;
+                }
             }
         }
         QosAttributes q = merged(s, inherit);

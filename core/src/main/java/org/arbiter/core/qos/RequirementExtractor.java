@@ -87,14 +87,19 @@ public final class RequirementExtractor {
 
     /** Extracts the requirements with the policy's defaults and offer cap. */
     public static Extraction extract(RxRequest request, MediaDefaults defaults, Negotiation.Cap cap) {
-        return analyze(request, defaults, cap).extraction();
+        return analyze(request, defaults, cap, false).extraction();
     }
 
     /** Extracts the requirements and the reasoning behind each of them. */
     public static Analysis analyze(RxRequest request, MediaDefaults defaults, Negotiation.Cap cap) {
+        return analyze(request, defaults, cap, true);
+    }
+
+    /** The analysis; without {@code explain} only the requirements (see {@link FlowNegotiator}). */
+    private static Analysis analyze(RxRequest request, MediaDefaults defaults, Negotiation.Cap cap, boolean explain) {
         List<FlowAnalysis> out = new ArrayList<>();
         for (MediaComponent mc : request.components()) {
-            String err = component(request, mc, defaults, cap, out);
+            String err = component(request, mc, defaults, cap, explain, out);
             if (err != null) {
                 return Analysis.failure("Media-Component-Description " + mc.number() + ": " + err);
             }
@@ -106,18 +111,17 @@ public final class RequirementExtractor {
     private record Side(CodecDataLabel label, StreamQos stream) {}
 
     private static String component(RxRequest request, MediaComponent mc, MediaDefaults defaults,
-                                    Negotiation.Cap cap, List<FlowAnalysis> out) {
+                                    Negotiation.Cap cap, boolean explain, List<FlowAnalysis> out) {
         Side offer = null;
         Side answer = null;
         for (int i = 0; i < mc.codecData().size(); i++) {
-            String where = "Codec-Data " + (i + 1);
             SdpParser.Result r = SdpParser.parse(mc.codecData().get(i));
             if (!r.ok()) {
-                return where + ": " + r.error();
+                return where(i) + ": " + r.error();
             }
             CodecDataLabel label = r.label();
             if (label == null) {
-                return where + ": does not start with the header lines uplink|downlink and offer|answer|description"
+                return where(i) + ": does not start with the header lines uplink|downlink and offer|answer|description"
                         + " (TS 29.214 §5.3.7)";
             }
             List<MediaDescription> media = r.description().media();
@@ -129,17 +133,17 @@ public final class RequirementExtractor {
             } else if (mc.number() >= 1 && mc.number() <= media.size()) {
                 m = media.get(mc.number() - 1);
             } else {
-                return where + ": holds " + media.size() + " m-lines and none at position " + mc.number();
+                return where(i) + ": holds " + media.size() + " m-lines and none at position " + mc.number();
             }
             Side side = new Side(label, m == null ? null : StreamQos.of(r.description(), m, label.fromUe()));
             if (label.role() == CodecDataLabel.Role.OFFER) {
                 if (offer != null) {
-                    return where + ": a second Codec-Data labelled offer";
+                    return where(i) + ": a second Codec-Data labelled offer";
                 }
                 offer = side;
             } else {
                 if (answer != null) {
-                    return where + ": a second Codec-Data labelled answer or description";
+                    return where(i) + ": a second Codec-Data labelled answer or description";
                 }
                 answer = side;
             }
@@ -187,9 +191,14 @@ public final class RequirementExtractor {
             FlowKey key = new FlowKey(mc.number(), sc == null ? 0 : sc.flowNumber());
             out.add(FlowNegotiator.analyze(new FlowNegotiator.FlowInput(key, type, offerStream, answerStream, rtcp,
                     permitted, avpUl, avpDl, avpRtcp, ue != null ? ue : ueSdp, peer != null ? peer : peerSdp),
-                    defaults, cap));
+                    defaults, cap, explain));
         }
         return null;
+    }
+
+    /** The name of the Codec-Data at index {@code i}, for errors. */
+    private static String where(int i) {
+        return "Codec-Data " + (i + 1);
     }
 
     private static String sdpAddress(StreamQos offer, StreamQos answer, boolean ue) {

@@ -66,7 +66,7 @@ public record MediaDescription(
 
     /** True for the RTP profiles ({@code RTP/AVP}, {@code RTP/SAVPF}...). */
     public boolean rtp() {
-        return proto.toUpperCase(Locale.ROOT).startsWith("RTP/");
+        return proto.regionMatches(true, 0, "RTP/", 0, 4);
     }
 
     /** The first attribute with this name, or {@code null}. */

@@ -193,11 +193,13 @@ public record QosAttributes(
         String cls = null;
         String security = null;
         String game = null;
-        List<Precondition> pre = new ArrayList<>();
+        List<Precondition> pre = List.of();
+        boolean any = false;
         for (Attribute a : attributes) {
             if (!covers(a.name()) || check(a) != null) {
                 continue;
             }
+            any = true;
             String v = a.value().trim();
             switch (a.name()) {
                 case LATENCY -> latency = latency != null ? latency : milliseconds(v);
@@ -206,8 +208,16 @@ public record QosAttributes(
                 case CLASS -> cls = cls != null ? cls : v.toLowerCase(Locale.ROOT);
                 case SECURITY -> security = security != null ? security : v.toLowerCase(Locale.ROOT);
                 case GAME_FORMAT -> game = game != null ? game : v;
-                default -> pre.add(precondition(a.name(), v));
+                default -> {
+                    if (pre.isEmpty()) {
+                        pre = new ArrayList<>();
+                    }
+                    pre.add(precondition(a.name(), v));
+                }
             }
+        }
+        if (!any) {
+            return NONE;
         }
         return new QosAttributes(latency, jitter, loss, cls, security, game, pre);
     }

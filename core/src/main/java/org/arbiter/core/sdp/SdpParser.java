@@ -449,9 +449,18 @@ public final class SdpParser {
         if (f.length != 2 || SdpSyntax.digits(f[0]) < 0) {
             return false;
         }
-        String[] enc = f[1].split("/", -1);
-        return enc.length >= 2 && enc.length <= 3 && SdpSyntax.isToken(enc[0]) && SdpSyntax.digits(enc[1]) > 0
-                && (enc.length == 2 || !enc[2].isEmpty());
+        // <encoding name>/<clock rate>[/<parameters>]
+        String enc = f[1];
+        int first = enc.indexOf('/');
+        if (first < 0) {
+            return false;
+        }
+        int second = enc.indexOf('/', first + 1);
+        if (second >= 0 && (second == enc.length() - 1 || enc.indexOf('/', second + 1) >= 0)) {
+            return false;
+        }
+        return SdpSyntax.isToken(enc.substring(0, first))
+                && SdpSyntax.digits(enc.substring(first + 1, second < 0 ? enc.length() : second)) > 0;
     }
 
     private static boolean rate(String v) {

@@ -129,7 +129,8 @@ public record SessionDescription(
 
     /** The extended QoS attributes of a media description: session-level ones overridden by its own. */
     public QosAttributes qosOf(MediaDescription m) {
-        return QosAttributes.of(attributes).overriddenBy(QosAttributes.of(m.attributes()));
+        QosAttributes own = QosAttributes.of(m.attributes());
+        return attributes.isEmpty() ? own : QosAttributes.of(attributes).overriddenBy(own);
     }
 
     /** The same description with other media. */

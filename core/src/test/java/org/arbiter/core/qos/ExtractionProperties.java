@@ -59,6 +59,26 @@ class ExtractionProperties {
         assertThat(r.ok()).isEqualTo(r.explanation() != null);
     }
 
+    @Property(tries = 500)
+    void extractionGivesTheRequirementsOfTheFullAnalysis(@ForAll("mutations") String offer,
+                                                         @ForAll("flowSets") List<String> flows) {
+        MediaComponent mc = new MediaComponent(3, MediaType.APPLICATION,
+                List.of(new MediaSubComponent(3, flows, null, 0, -1, -1)), -1, -1, -1, -1, FlowStatus.ENABLED,
+                List.of(offer, SdpVectors.KAMAILIO_GAME_ANSWER));
+        var request = Rx.request(Rx.CALLER, mc);
+
+        RequirementExtractor.Extraction x = RequirementExtractor.extract(request);
+
+        assertThat(x).isEqualTo(RequirementExtractor.analyze(request, MediaDefaults.builtIn(), Negotiation.Cap.NONE)
+                .extraction());
+    }
+
+    @Provide
+    Arbitrary<List<String>> flowSets() {
+        return Arbitraries.oneOf(Arbitraries.just(List.of()), ruleLike().map(List::of),
+                Arbitraries.just(List.of("permit out 17 from 192.0.2.20 26002 to 10.0.7.7 16002")));
+    }
+
     @Provide
     Arbitrary<String> headers() {
         return Arbitraries.of("", "uplink\noffer\n", "downlink\nanswer\n", "uplink\ndescription\n", "uplink\n",

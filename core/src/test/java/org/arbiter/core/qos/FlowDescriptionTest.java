@@ -2,11 +2,6 @@ package org.arbiter.core.qos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class FlowDescriptionTest {
@@ -45,18 +40,26 @@ class FlowDescriptionTest {
         assertThat(p.rule()).isEqualTo(new FlowDescription(Direction.DOWNLINK, "17", "192.0.2.20", "10.0.0.7"));
     }
 
-    @Property(tries = 2000)
-    void wordsAreThoseOfStripAndSplitOnWhiteSpace(@ForAll("spaced") String text) {
-        String s = text.strip();
-        String[] expected = s.isEmpty() ? new String[0] : s.split("\\s+");
-
-        assertThat(FlowDescription.tokens(text)).containsExactly(expected);
+    @Test
+    void portRangesAndListsAreSourcePorts() {
+        assertThat(FlowDescription.parse("permit out 17 from 192.0.2.20 1000-2000,3000 to 10.0.0.7").error()).isNull();
     }
 
-    @Provide
-    Arbitrary<String> spaced() {
-        return Arbitraries.strings()
-                .withChars(' ', '\t', '\n', '\u000B', '\f', '\r', '\u001C', '\u2003', '\u00a0', 'a', '1', '.')
-                .ofMaxLength(20);
+    @Test
+    void aPortRangeWithTwoDashesIsRefused() {
+        assertThat(FlowDescription.parse("permit out 17 from 192.0.2.20 1-2-3 to 10.0.0.7").error())
+                .contains("source ports '1-2-3'");
+    }
+
+    @Test
+    void anEmptyEntryInAPortListIsRefused() {
+        assertThat(FlowDescription.parse("permit out 17 from 192.0.2.20 1000,,2000 to 10.0.0.7").error())
+                .contains("source ports");
+    }
+
+    @Test
+    void aPortAbove65535IsRefused() {
+        assertThat(FlowDescription.parse("permit out 17 from 192.0.2.20 1-65536 to 10.0.0.7").error())
+                .contains("source ports");
     }
 }
