@@ -91,11 +91,6 @@ public record ChargingRecord(
         return Duration.between(startedAt, stoppedAt);
     }
 
-    /** Whether this is the final record of its session. */
-    public boolean isFinal() {
-        return kind == Kind.STOP;
-    }
-
     /**
      * One charged flow direction on one pool.
      *

@@ -19,7 +19,6 @@ class ChargingRecordTest {
 
         assertThat(r.kind()).isEqualTo(ChargingRecord.Kind.STOP);
         assertThat(r.sequence()).isEqualTo(1);
-        assertThat(r.isFinal()).isTrue();
     }
 
     @Test
@@ -42,6 +41,5 @@ class ChargingRecordTest {
                 List.of(), false, "v1", "rule", null, ChargingRecord.Kind.INTERIM, 2);
 
         assertThat(r.duration().toSeconds()).isEqualTo(300);
-        assertThat(r.isFinal()).isFalse();
     }
 }
