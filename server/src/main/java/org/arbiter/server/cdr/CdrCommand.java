@@ -31,8 +31,12 @@ public final class CdrCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Exports the records whose session stopped in [from, to). */
-    @Command(name = "export", description = "Export the billing records of sessions that stopped in [--from, --to).")
+    /**
+     * Exports the records whose stop time is in [from, to): the final records of sessions that
+     * ended then and the interim records written then.
+     */
+    @Command(name = "export", description = "Export the billing records (final and interim) whose stop time is in "
+            + "[--from, --to).")
     static final class Export implements Callable<Integer> {
         @Option(names = {"-c", "--config"}, required = true, description = "The configuration file naming the ledger.")
         Path config;

@@ -12,7 +12,9 @@ import org.arbiter.core.ledger.ChargingRecord;
  * The two file formats of billing records, field by field as {@code docs/billing.md} describes.
  * CSV has one row per record; its {@code flows} column packs the charged flows as
  * {@code flow/direction/party/pool/bps/dscp/latency} items separated by {@code ;}. JSON Lines has
- * one object per line with a {@code flows} array.
+ * one object per line with a {@code flows} array. Interim and final records share the format; the
+ * last two CSV columns ({@code record_kind}, {@code record_seq}) tell them apart, appended after
+ * the original columns so that readers by position keep working.
  */
 public enum CdrFormat {
     CSV("csv"), JSONL("jsonl");
@@ -20,7 +22,7 @@ public enum CdrFormat {
     /** The CSV columns, in order. */
     public static final List<String> COLUMNS = List.of("record_id", "session_id", "charging_id", "subscriber",
             "origin_host", "started_at", "committed_at", "stopped_at", "duration_ms", "modified", "policy_version",
-            "rule_id", "termination_cause", "flows");
+            "rule_id", "termination_cause", "flows", "record_kind", "record_seq");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,6 +49,14 @@ public enum CdrFormat {
         return this == CSV ? String.join(",", COLUMNS) : null;
     }
 
+    /**
+     * Whether a line is a header this format writes or wrote: for CSV any line naming the columns
+     * (files written before the record kind and sequence columns were added have fewer).
+     */
+    public boolean isHeader(String line) {
+        return this == CSV && line.startsWith(COLUMNS.getFirst() + ",");
+    }
+
     /** One record as one line (without the line end). */
     public String line(ChargingRecord r) {
         return this == CSV ? csv(r) : json(r);
@@ -65,7 +75,8 @@ public enum CdrFormat {
         return String.join(",", field(r.recordId()), field(r.sessionId()), field(r.chargingId()), field(r.subscriber()),
                 field(r.originHost()), field(r.startedAt()), field(r.committedAt()), field(r.stoppedAt()),
                 Long.toString(r.duration().toMillis()), Boolean.toString(r.modified()), field(r.policyVersion()),
-                field(r.ruleId()), field(r.cause()), field(flows.toString()));
+                field(r.ruleId()), field(r.cause()), field(flows.toString()), r.kind().name(),
+                Integer.toString(r.sequence()));
     }
 
     /** The (stopped-at, record id) of a line this format wrote. */
@@ -152,6 +163,8 @@ public enum CdrFormat {
                 x.put("max_latency_ms", f.maxLatencyMs());
             }
         }
+        o.put("record_kind", r.kind().name());
+        o.put("record_seq", r.sequence());
         try {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {

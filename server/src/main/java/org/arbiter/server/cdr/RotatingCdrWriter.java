@@ -142,7 +142,7 @@ public final class RotatingCdrWriter implements AutoCloseable {
         String[] lines = text.split("\n");
         for (int i = lines.length - 1; i >= 0; i--) {
             String line = lines[i];
-            if (line.isBlank() || (format.header() != null && line.equals(format.header()))) {
+            if (line.isBlank() || format.isHeader(line)) {
                 continue;
             }
             return format.position(line);

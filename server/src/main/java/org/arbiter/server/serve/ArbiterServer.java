@@ -35,6 +35,7 @@ import org.arbiter.server.admin.AdminServer;
 import org.arbiter.server.admin.AdminView;
 import org.arbiter.server.cdr.CdrExporter;
 import org.arbiter.server.cdr.CdrFormat;
+import org.arbiter.server.cdr.InterimSweep;
 import org.arbiter.server.cdr.RotatingCdrWriter;
 import org.arbiter.server.config.ArbiterConfig;
 import org.arbiter.server.metrics.MeteredDeviceAdapter;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * end, timers and admin API.
  *
  * <p>Start order: metrics, devices (adapters validate their configuration), ledger (migrations,
- * topology), policy, engine, Diameter listener, timers (expiry, reconcile, gauges), admin API.
+ * topology), policy, engine, Diameter listener, timers (expiry, interim billing records, reconcile, gauges), admin API.
  * Any failure closes what was started and propagates, naming the cause. {@link #close()} stops in
  * the reverse order: admin API, timers, Diameter (DPR to peers, in-flight requests drained), then
  * the rest.
@@ -149,6 +150,9 @@ public final class ArbiterServer implements AutoCloseable {
             registry.counter("arbiter_expired_sessions").increment(n);
             return n;
         }));
+        // interim billing records of long sessions (cdr.interim-seconds; 0 = off), a ledger sweep alike
+        InterimSweep.start(ledger, cfg.cdr().interimInterval(), Clock.systemUTC(),
+                n -> registry.counter("arbiter_cdr_interim_written").increment(n)).ifPresent(started::add);
         timers.scheduleWithFixedDelay(() -> guarded("pool gauges", gauges::refresh), 0, 10, TimeUnit.SECONDS);
         long reconcileS = cfg.engine().reconcileInterval().toSeconds();
         Runnable reconcileAll = () -> devices.keySet().forEach(id -> guarded("reconcile of " + id, () -> {

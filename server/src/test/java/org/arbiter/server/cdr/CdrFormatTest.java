@@ -34,6 +34,44 @@ class CdrFormatTest {
         assertThat(f.get(13)).isEqualTo("3.3/UL/10.1.0.7/line-7/2000000/46/40;3.3/DL/10.1.0.7/line-7/1500000/46/");
     }
 
+    static ChargingRecord interim(String id, Instant at, int sequence) {
+        ChargingRecord r = record(id, at, "sip:alice@rx.test");
+        return new ChargingRecord(r.recordId(), r.sessionId(), r.chargingId(), r.subscriber(), r.originHost(),
+                r.startedAt(), r.committedAt(), r.stoppedAt(), r.flows(), r.modified(), r.policyVersion(), r.ruleId(),
+                null, ChargingRecord.Kind.INTERIM, sequence);
+    }
+
+    @Test
+    void csvRowEndsWithTheRecordKindAndSequence() {
+        List<String> interim = CdrFormat.splitCsv(CdrFormat.CSV.line(interim("r1", Instant.parse("2026-11-27T10:01:30Z"), 2)));
+        List<String> last = CdrFormat.splitCsv(CdrFormat.CSV.line(record("r2", Instant.parse("2026-11-27T10:01:30Z"), "x")));
+
+        assertThat(CdrFormat.COLUMNS.subList(12, CdrFormat.COLUMNS.size()))
+                .containsExactly("termination_cause", "flows", "record_kind", "record_seq");
+        assertThat(interim).hasSize(CdrFormat.COLUMNS.size());
+        assertThat(interim.get(12)).isEmpty();
+        assertThat(interim.subList(14, 16)).containsExactly("INTERIM", "2");
+        assertThat(last.subList(14, 16)).containsExactly("STOP", "1");
+    }
+
+    @Test
+    void jsonLineCarriesTheRecordKindAndSequence() throws Exception {
+        var node = new ObjectMapper().readTree(CdrFormat.JSONL.line(interim("r1", Instant.parse("2026-11-27T10:01:30Z"), 3)));
+
+        assertThat(node.get("record_kind").asText()).isEqualTo("INTERIM");
+        assertThat(node.get("record_seq").asInt()).isEqualTo(3);
+        assertThat(node.get("termination_cause").isNull()).isTrue();
+    }
+
+    @Test
+    void aCsvHeaderWithoutTheKindAndSequenceColumnsIsStillAHeader() {
+        assertThat(CdrFormat.CSV.isHeader(CdrFormat.CSV.header())).isTrue();
+        assertThat(CdrFormat.CSV.isHeader("record_id,session_id,charging_id,subscriber,origin_host,started_at,"
+                + "committed_at,stopped_at,duration_ms,modified,policy_version,rule_id,termination_cause,flows")).isTrue();
+        assertThat(CdrFormat.CSV.isHeader(CdrFormat.CSV.line(record("r1", Instant.parse("2026-11-27T10:01:30Z"), "x"))))
+                .isFalse();
+    }
+
     @Test
     void jsonLineCarriesTheFlowsAsAnArray() throws Exception {
         String line = CdrFormat.JSONL.line(record("r1", Instant.parse("2026-11-27T10:01:30Z"), "sip:alice@rx.test"));
