@@ -213,7 +213,7 @@ public final class SdpParser {
             List<String> phones = new ArrayList<>();
             List<long[]> times = new ArrayList<>();
             List<List<String>> repeats = new ArrayList<>();
-            Level level = new Level("at session level");
+            Level level = new Level(0);
             String l;
             while ((l = advance()) != null && l.charAt(0) != 'm') {
                 char t = l.charAt(0);
@@ -294,7 +294,7 @@ public final class SdpParser {
                 String information = null;
                 String key = null;
                 List<Connection> connections = new ArrayList<>();
-                Level level = new Level("in the media description of line " + mAt);
+                Level level = new Level(mAt);
                 while ((l = advance()) != null && l.charAt(0) != 'm') {
                     char t = l.charAt(0);
                     String v = l.substring(2);
@@ -377,22 +377,30 @@ public final class SdpParser {
 
         /** The attributes and bandwidths of one level, with the checks that span lines. */
         private final class Level {
-            final String where;
+            /** The line of the level's m=, 0 at session level. */
+            final int mediaLine;
             final List<Attribute> attributes = new ArrayList<>();
             final List<Bandwidth> bandwidths = new ArrayList<>();
-            final Map<String, Integer> firstLine = new HashMap<>();
+            /** The line of the first b= of each type (upper case). */
+            final Map<String, Integer> firstBandwidth = new HashMap<>(4);
+            /** The line of the first of each single-valued attribute. */
+            final Map<String, Integer> firstAttribute = new HashMap<>(8);
             int directionLine;
             String direction;
 
-            Level(String where) {
-                this.where = where;
+            Level(int mediaLine) {
+                this.mediaLine = mediaLine;
+            }
+
+            /** Where the level is, for errors. */
+            String where() {
+                return mediaLine == 0 ? "at session level" : "in the media description of line " + mediaLine;
             }
 
             void bandwidth(Bandwidth b, int at) throws Fault {
-                String k = "b=" + b.type().toUpperCase(Locale.ROOT);
-                Integer prev = firstLine.putIfAbsent(k, at);
+                Integer prev = firstBandwidth.putIfAbsent(b.type().toUpperCase(Locale.ROOT), at);
                 if (prev != null) {
-                    throw new Fault(at, "b=" + b.type() + " is given twice " + where + " (first on line " + prev + ")");
+                    throw new Fault(at, "b=" + b.type() + " is given twice " + where() + " (first on line " + prev + ")");
                 }
                 bandwidths.add(b);
             }
@@ -414,15 +422,15 @@ public final class SdpParser {
                 }
                 if (MediaDirection.fromAttributeName(name) != null) {
                     if (direction != null) {
-                        throw new Fault(at, "conflicting direction attributes " + where + ": a=" + direction
+                        throw new Fault(at, "conflicting direction attributes " + where() + ": a=" + direction
                                 + " (line " + directionLine + ") and a=" + name);
                     }
                     direction = name;
                     directionLine = at;
                 } else if (QosAttributes.single(name) || name.equals("maxprate")) {
-                    Integer prev = firstLine.putIfAbsent("a=" + name, at);
+                    Integer prev = firstAttribute.putIfAbsent(name, at);
                     if (prev != null) {
-                        throw new Fault(at, "a=" + name + " is given twice " + where + " (first on line " + prev + ")");
+                        throw new Fault(at, "a=" + name + " is given twice " + where() + " (first on line " + prev + ")");
                     }
                 }
                 attributes.add(a);
