@@ -28,6 +28,13 @@ public final class Dictionary {
     private final Map<Integer, String> commandNames = new HashMap<>();
     private final Map<String, Long> applicationsByName = new HashMap<>();
     private final Map<String, Integer> vendorsByName = new HashMap<>();
+    /**
+     * {@link #avpsByCode} as an open-addressing table for the decoder's lookups (no boxing): a
+     * power-of-two size at least four times the entries, linear probing, {@code null} ends a probe.
+     * Written once by {@link #load}, before the dictionary is published.
+     */
+    private long[] codeKeys;
+    private AvpDef[] codeDefs;
 
     private Dictionary() {}
 
@@ -47,7 +54,32 @@ public final class Dictionary {
 
     /** The AVP with this code and vendor, or {@code null} when the dictionary does not know it. */
     public AvpDef avp(int code, int vendorId) {
-        return avpsByCode.get(key(code, vendorId));
+        long k = key(code, vendorId);
+        int mask = codeDefs.length - 1;
+        for (int i = slot(k, mask); ; i = (i + 1) & mask) {
+            AvpDef d = codeDefs[i];
+            if (d == null || codeKeys[i] == k) {
+                return d;
+            }
+        }
+    }
+
+    private static int slot(long key, int mask) {
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> 32) & mask;
+    }
+
+    private void index() {
+        int size = Integer.highestOneBit(Math.max(16, avpsByCode.size() * 4) - 1) << 1;
+        codeKeys = new long[size];
+        codeDefs = new AvpDef[size];
+        for (Map.Entry<Long, AvpDef> e : avpsByCode.entrySet()) {
+            int i = slot(e.getKey(), size - 1);
+            while (codeDefs[i] != null) {
+                i = (i + 1) & (size - 1);
+            }
+            codeKeys[i] = e.getKey();
+            codeDefs[i] = e.getValue();
+        }
     }
 
     /** The code of the command the spec calls {@code name} ({@code AA}, {@code Capabilities-Exchange}). */
@@ -112,6 +144,7 @@ public final class Dictionary {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read dictionary " + resource, e);
         }
+        d.index();
         return d;
     }
 

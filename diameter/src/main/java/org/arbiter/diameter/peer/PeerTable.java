@@ -2,6 +2,7 @@ package org.arbiter.diameter.peer;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -51,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * peer said BUSY or DO_NOT_WANT_TO_TALK_TO_YOU. While the peer is connected to us, no outbound
  * connection is attempted and requests to it use the inbound one.
  *
+ * <p>Buffers come from Netty's pooled allocator: its adaptive default, in a small heap
+ * ({@code -Xmx512m}), allocated most read buffers unpooled, each a native segment whose release
+ * stops every thread for a handshake.
+ *
  * <p>Thread-safe. Application requests are handed to the {@code application} callback on the
  * connection's I/O thread: it must not block.
  */
@@ -59,7 +64,7 @@ public final class PeerTable implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTable.class);
     private static final Dictionary D = Dictionary.standard();
     private static final long MAX_BACKOFF_MS = 30_000;
-    /** The name prefix of the I/O threads (two at most), all stopped by {@link #close()}. */
+    /** The name prefix of the I/O threads (two per processor, Netty's default), all stopped by {@link #close()}. */
     public static final String IO_THREAD_PREFIX = "diameter-io";
 
     /** An application request: where it came from, the request, and when it was decoded. */
@@ -105,7 +110,7 @@ public final class PeerTable implements AutoCloseable {
             serverTls = cfg.tls().port() >= 0 ? TlsContexts.server(cfg.tls()) : null;
             clientTls = TlsContexts.client(cfg.tls());
         }
-        group = new MultiThreadIoEventLoopGroup(Math.min(2, Runtime.getRuntime().availableProcessors()),
+        group = new MultiThreadIoEventLoopGroup(2 * Runtime.getRuntime().availableProcessors(),
                 new DefaultThreadFactory(IO_THREAD_PREFIX), NioIoHandler.newFactory());
         try {
             if (cfg.listenPort() >= 0) {
@@ -130,6 +135,7 @@ public final class PeerTable implements AutoCloseable {
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(initializer(true, null, tls));
         ChannelFuture f = b.bind(cfg.listenAddress(), port).awaitUninterruptibly();
         if (!f.isSuccess()) {
@@ -367,6 +373,7 @@ public final class PeerTable implements AutoCloseable {
                     .group(group)
                     .channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cfg.requestTimeout().toMillis())
                     .handler(initializer(false, peer, peer.tls() ? clientTls : null));
             b.connect(peer.address(), peer.port()).addListener((ChannelFuture f) -> {

@@ -105,15 +105,6 @@ final class AaRequestReader {
         throw new Refusal(missing(def, where));
     }
 
-    private static Avp optional(List<Avp> in, AvpDef def) {
-        for (Avp a : in) {
-            if (a.is(def)) {
-                return a;
-            }
-        }
-        return null;
-    }
-
     private static Refusal invalid(Avp a, String reason) {
         return new Refusal(new Fault(ProtocolResult.DIAMETER_INVALID_AVP_VALUE.code(), a, reason));
     }
@@ -187,40 +178,81 @@ final class AaRequestReader {
 
     private static MediaComponent component(Avp mcd) {
         List<Avp> c = mcd.children();
-        long number = required(c, MEDIA_COMPONENT_NUMBER, " in Media-Component-Description").unsigned32();
-        Avp mt = optional(c, MEDIA_TYPE);
-        List<MediaSubComponent> subs = new ArrayList<>();
+        Avp number = null;
+        Avp mt = null;
+        Avp ul = null;
+        Avp dl = null;
+        Avp rr = null;
+        Avp rs = null;
+        Avp status = null;
+        List<Avp> subAvps = new ArrayList<>();
         List<String> codecData = new ArrayList<>();
         for (Avp a : c) {
             if (a.is(MEDIA_SUB_COMPONENT)) {
-                subs.add(subComponent(a));
+                subAvps.add(a);
             } else if (a.is(CODEC_DATA)) {
                 codecData.add(a.utf8());
+            } else if (a.is(MEDIA_COMPONENT_NUMBER)) {
+                number = number != null ? number : a;
+            } else if (a.is(MEDIA_TYPE)) {
+                mt = mt != null ? mt : a;
+            } else if (a.is(MAX_UL)) {
+                ul = ul != null ? ul : a;
+            } else if (a.is(MAX_DL)) {
+                dl = dl != null ? dl : a;
+            } else if (a.is(RR)) {
+                rr = rr != null ? rr : a;
+            } else if (a.is(RS)) {
+                rs = rs != null ? rs : a;
+            } else if (a.is(FLOW_STATUS)) {
+                status = status != null ? status : a;
             }
         }
-        return new MediaComponent((int) number, mt != null ? MediaType.fromCode(mt.enumerated()) : null, subs,
-                bandwidth(c, MAX_UL), bandwidth(c, MAX_DL), bandwidth(c, RR), bandwidth(c, RS), flowStatus(c), codecData);
+        if (number == null) {
+            throw new Refusal(missing(MEDIA_COMPONENT_NUMBER, " in Media-Component-Description"));
+        }
+        List<MediaSubComponent> subs = new ArrayList<>(subAvps.size());
+        for (Avp a : subAvps) {
+            subs.add(subComponent(a));
+        }
+        return new MediaComponent((int) number.unsigned32(), mt != null ? MediaType.fromCode(mt.enumerated()) : null, subs,
+                bandwidth(ul), bandwidth(dl), bandwidth(rr), bandwidth(rs), flowStatus(status), codecData);
     }
 
     private static MediaSubComponent subComponent(Avp msc) {
         List<Avp> c = msc.children();
-        long flow = required(c, FLOW_NUMBER, " in Media-Sub-Component").unsigned32();
+        Avp flow = null;
+        Avp usage = null;
+        Avp status = null;
+        Avp ul = null;
+        Avp dl = null;
         List<String> descriptions = new ArrayList<>();
         for (Avp a : c) {
             if (a.is(FLOW_DESCRIPTION)) {
                 descriptions.add(a.utf8());
+            } else if (a.is(FLOW_NUMBER)) {
+                flow = flow != null ? flow : a;
+            } else if (a.is(FLOW_USAGE)) {
+                usage = usage != null ? usage : a;
+            } else if (a.is(FLOW_STATUS)) {
+                status = status != null ? status : a;
+            } else if (a.is(MAX_UL)) {
+                ul = ul != null ? ul : a;
+            } else if (a.is(MAX_DL)) {
+                dl = dl != null ? dl : a;
             }
         }
-        Avp usage = optional(c, FLOW_USAGE);
+        if (flow == null) {
+            throw new Refusal(missing(FLOW_NUMBER, " in Media-Sub-Component"));
+        }
         if (usage != null && (usage.enumerated() < 0 || usage.enumerated() > 2)) {
             throw invalid(usage, "Flow-Usage " + usage.enumerated() + " is not defined (0..2)");
         }
-        return new MediaSubComponent((int) flow, descriptions, flowStatus(c), usage != null ? usage.enumerated() : -1,
-                bandwidth(c, MAX_UL), bandwidth(c, MAX_DL));
+        return new MediaSubComponent((int) flow.unsigned32(), descriptions, flowStatus(status), usage != null ? usage.enumerated() : -1,
+                bandwidth(ul), bandwidth(dl));
     }
 
-    private static FlowStatus flowStatus(List<Avp> c) {
-        Avp a = optional(c, FLOW_STATUS);
+    private static FlowStatus flowStatus(Avp a) {
         if (a == null) {
             return null;
         }
@@ -231,8 +263,7 @@ final class AaRequestReader {
         return s;
     }
 
-    private static long bandwidth(List<Avp> c, AvpDef def) {
-        Avp a = optional(c, def);
+    private static long bandwidth(Avp a) {
         return a != null ? a.unsigned32() : -1;
     }
 }

@@ -322,7 +322,9 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
 
     private void send(PeerConnection to, DiameterMessage request, DiameterMessage answer, long receivedNanos) {
         to.send(answer);
-        metrics.requestAnswered(D.commandName(request.commandCode()), resultOf(answer), Duration.ofNanos(System.nanoTime() - receivedNanos));
+        if (metrics != DiameterMetrics.NONE) {
+            metrics.requestAnswered(D.commandName(request.commandCode()), resultOf(answer), Duration.ofNanos(System.nanoTime() - receivedNanos));
+        }
     }
 
     static long resultOf(DiameterMessage answer) {

@@ -28,6 +28,11 @@ class DictionaryTest {
     }
 
     @Test
+    void everyAvpIsFoundByItsCodeAndVendor() {
+        assertThat(d.avps()).isNotEmpty().allSatisfy(a -> assertThat(d.avp(a.code(), a.vendorId())).isSameAs(a));
+    }
+
+    @Test
     void lookupByCodeAndVendorSeparatesVendors() {
         assertThat(d.avp(263, 0).name()).isEqualTo("Session-Id");
         assertThat(d.avp(263, 10415)).isNull();

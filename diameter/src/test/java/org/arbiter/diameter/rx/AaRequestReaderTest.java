@@ -98,6 +98,27 @@ class AaRequestReaderTest {
     }
 
     @Test
+    void mediaSubComponentWithoutFlowNumberIsMissingAvp() {
+        AaRequestReader.Fault f = read(aar(Avp.grouped(D.avp("Media-Component-Description"),
+                Avp.unsigned32(D.avp("Media-Component-Number"), 1),
+                Avp.grouped(D.avp("Media-Sub-Component"), Avp.utf8(D.avp("Flow-Description"), "permit out 17 from any to any"))))).fault();
+
+        assertThat(f.resultCode()).isEqualTo(5005);
+        assertThat(f.failedAvp().code()).isEqualTo(509);
+        assertThat(f.reason()).isEqualTo("Flow-Number missing in Media-Sub-Component");
+    }
+
+    @Test
+    void repeatedSingleValuedAvpInAMediaComponentTakesTheFirst() {
+        RxRequest r = read(aar(Avp.grouped(D.avp("Media-Component-Description"),
+                Avp.unsigned32(D.avp("Media-Component-Number"), 1),
+                Avp.unsigned32(D.avp("Max-Requested-Bandwidth-UL"), 64000),
+                Avp.unsigned32(D.avp("Max-Requested-Bandwidth-UL"), 128000)))).request();
+
+        assertThat(r.components().getFirst().maxRequestedBandwidthUl()).isEqualTo(64000);
+    }
+
+    @Test
     void framedIpAddressOfFiveBytesIsAnInvalidValue() {
         Avp bad = Avp.octets(D.avp("Framed-IP-Address"), new byte[] {1, 2, 3, 4, 5});
 
