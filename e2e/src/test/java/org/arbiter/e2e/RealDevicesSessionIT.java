@@ -110,9 +110,19 @@ class RealDevicesSessionIT {
         return new NetconfAdapterProvider().create(new AdapterConfig(NETCONF_DEVICE, "devices[1].settings", settings));
     }
 
+    /** Arbiter enforcing on both devices; it closes the adapters with itself (here, when it cannot start). */
     private ArbiterUnderTest arbiter(DeviceAdapter netconf) {
-        DeviceAdapter snmp = snmpAdapter();
-        return ArbiterUnderTest.start(dir.resolve("arbiter"), topology(), Map.of(SNMP_DEVICE, snmp, NETCONF_DEVICE, netconf));
+        DeviceAdapter snmp = null;
+        try {
+            snmp = snmpAdapter();
+            return ArbiterUnderTest.start(dir.resolve("arbiter"), topology(), Map.of(SNMP_DEVICE, snmp, NETCONF_DEVICE, netconf));
+        } catch (RuntimeException e) {
+            netconf.close();
+            if (snmp != null) {
+                snmp.close();
+            }
+            throw e;
+        }
     }
 
     @Test
