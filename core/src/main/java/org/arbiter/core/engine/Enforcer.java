@@ -30,11 +30,12 @@ import org.arbiter.core.ledger.Hold;
  * own thread, with no hand-off. When one request touches several devices, the fast ones (whose
  * last call took under {@link DeviceQueue#FAST_CALL_NANOS}) and one slow one are called in turn on
  * the caller's thread, each claimed only when its turn comes, and every other slow one from a
- * virtual thread, so that slow devices are still driven in parallel. A busy device's adapter is called by its current drainer, and the
- * caller waits for that batch. Every adapter call gets the per-device timeout (adapters return
- * within it, {@link DeviceAdapter}); a caller waits at most twice that plus a second for its
- * outcomes (its own call and one batch ahead of it), after which they are TIMEOUT and its unsent
- * items are withdrawn. Any outcome but success counts as a failure, so callers fail closed.
+ * virtual thread, so that slow devices are still driven in parallel. A busy device's adapter is
+ * called by its current drainer, and the caller waits for that batch. Every adapter call gets the
+ * per-device timeout (adapters return within it, {@link DeviceAdapter}); a caller waits at most
+ * twice that plus a second for its outcomes (its own call and one batch ahead of it), after which
+ * they are TIMEOUT and its unsent items are withdrawn. Any outcome but success counts as a
+ * failure, so callers fail closed.
  *
  * <p>Thread-safe.
  */
