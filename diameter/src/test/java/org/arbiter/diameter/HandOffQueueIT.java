@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +33,7 @@ class HandOffQueueIT {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch entered = new CountDownLatch(1);
+    private final List<String> calls = new CopyOnWriteArrayList<>();
     private StubHandler handler;
     private DiameterServer server;
 
@@ -48,9 +50,22 @@ class HandOffQueueIT {
             }
             return StubHandler.success(true);
         });
+        RxHandler recording = new RxHandler() {
+            @Override
+            public AuthorizationResult authorize(RxRequest request) {
+                calls.add("AAR " + request.sessionId());
+                return handler.authorize(request);
+            }
+
+            @Override
+            public ReleaseResult release(String sessionId, TerminationCause cause) {
+                calls.add("STR " + sessionId);
+                return handler.release(sessionId, cause);
+            }
+        };
         DiameterConfig cfg = DiameterConfig.builder("pdp.test", "pdp.test").listen("127.0.0.1", 0).allow(HOST)
                 .maxInFlight(maxInFlight).handlerConcurrency(1).queueDeadline(Duration.ofSeconds(1)).build();
-        server = DiameterServer.start(cfg, handler, DiameterMetrics.NONE, clock::get);
+        server = DiameterServer.start(cfg, recording, DiameterMetrics.NONE, clock::get);
         return TestPeer.open(server.port(), HOST);
     }
 
@@ -109,6 +124,23 @@ class HandOffQueueIT {
             assertThat(resultCode(answerTo(answers, "pcscf.rx.test;2;waiting"))).isEqualTo(2001);
             assertThat(handler.authorized).extracting(RxRequest::sessionId)
                     .containsExactly("pcscf.rx.test;1;blocking", "pcscf.rx.test;2;waiting");
+        }
+    }
+
+    @Test
+    void queuedStrIsHandledBeforeAnAarQueuedEarlier() throws Exception {
+        try (TestPeer p = start(3)) {
+            p.send(p.aar("pcscf.rx.test;1;blocking"));
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+            p.send(p.aar("pcscf.rx.test;2;aar"));
+            p.send(p.str("pcscf.rx.test;1;blocking", 1));
+            assertThat(resultCode(p.exchange(p.aar("pcscf.rx.test;3;beyond")))).isEqualTo(3004);
+
+            release.countDown();
+            List<DiameterMessage> answers = List.of(p.receiveSkippingWatchdog(), p.receiveSkippingWatchdog(), p.receiveSkippingWatchdog());
+
+            assertThat(answers).extracting(TestPeer::resultCode).containsOnly(2001L);
+            assertThat(calls).containsExactly("AAR pcscf.rx.test;1;blocking", "STR pcscf.rx.test;1;blocking", "AAR pcscf.rx.test;2;aar");
         }
     }
 

@@ -47,8 +47,9 @@ import org.slf4j.MDC;
  *
  * <p>Threading: {@link #onRequest} runs on an I/O thread and, unless the handler is
  * {@link RxHandler#nonBlocking()}, only hands off: the handler runs on virtual threads, at most
- * {@code handlerConcurrency} calls at once. Requests beyond that wait in a FIFO queue, which
- * those threads drain; the queue and the calls hold at most {@code maxInFlight} requests, beyond
+ * {@code handlerConcurrency} calls at once. Requests beyond that wait in a queue, which those
+ * threads drain in arrival order, STRs before AARs (a release frees capacity, and an STR refused
+ * would leave its session's reservations until they expire); the queue and the calls hold at most {@code maxInFlight} requests, beyond
  * that the answer is DIAMETER_TOO_BUSY (3004) at once. A request that waited in the queue longer
  * than {@code queueDeadline} also gets 3004, without the handler: its peer stopped waiting, or
  * will before a handler could answer, and work spent on it would be lost for the requests behind
@@ -82,9 +83,11 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
     private final long deadlineNanos;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rx-", 0).factory());
     private final ReentrantLock lock = new ReentrantLock();
-    /** Requests waiting for a handler call, oldest first; guarded by {@link #lock}. */
+    /** AARs waiting for a handler call, oldest first; guarded by {@link #lock}. */
     private final ArrayDeque<Queued> waiting = new ArrayDeque<>();
-    /** Worker threads running (each drains {@link #waiting} before it ends); guarded by {@link #lock}. */
+    /** STRs waiting for a handler call, oldest first, served before the AARs; guarded by {@link #lock}. */
+    private final ArrayDeque<Queued> waitingReleases = new ArrayDeque<>();
+    /** Worker threads running (each drains the queues before it ends); guarded by {@link #lock}. */
     private int running;
 
     /** A request handed off by the I/O thread, with the time it entered the queue. */
@@ -124,8 +127,8 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
         lock.lock();
         try {
             if (running >= cfg.handlerConcurrency()) {
-                if (waiting.size() < cfg.maxInFlight() - cfg.handlerConcurrency()) {
-                    waiting.addLast(q);
+                if (waiting.size() + waitingReleases.size() < cfg.maxInFlight() - cfg.handlerConcurrency()) {
+                    (cmd == STR ? waitingReleases : waiting).addLast(q);
                     return;
                 }
                 q = null;
@@ -171,7 +174,10 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
             }
             lock.lock();
             try {
-                q = waiting.pollFirst();
+                q = waitingReleases.pollFirst();
+                if (q == null) {
+                    q = waiting.pollFirst();
+                }
                 if (q == null) {
                     running--;
                 }
@@ -346,7 +352,7 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
                 int n;
                 lock.lock();
                 try {
-                    n = running + waiting.size();
+                    n = running + waiting.size() + waitingReleases.size();
                 } finally {
                     lock.unlock();
                 }
