@@ -51,7 +51,7 @@ import org.arbiter.policy.RulePolicyEngine;
  * <pre>
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/bench-classpath.txt) \
  *     org.arbiter.bench.rx.BenchTarget diameter|full dir=DIR [lines=10000] [url=jdbc:...] [pool-size=10] \
- *     [device-latency-ms=0] [max-in-flight=10000]
+ *     [device-latency-ms=0] [max-in-flight=256]
  * </pre>
  * It prints {@code READY <port>} once it listens on 127.0.0.1 (a free port), then reads commands
  * on standard input: {@code heap} prints {@code HEAP <used> <committed> <max>} in bytes after a
@@ -77,7 +77,7 @@ public final class BenchTarget {
         }
         List<AutoCloseable> open = new ArrayList<>();
         DiameterConfig.Builder b = DiameterConfig.builder("pdp.bench.test", "pdp.test").listen(RxLoadGenerator.HOST, 0)
-                .maxInFlight(Integer.parseInt(args.getOrDefault("max-in-flight", "10000")));
+                .maxInFlight(Integer.parseInt(args.getOrDefault("max-in-flight", "256")));
         for (int peer = 0; peer < RxTraffic.MAX_PEERS; peer++) {
             b.allow(RxTraffic.originHost(peer));
         }
