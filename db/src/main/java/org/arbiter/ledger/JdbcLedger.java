@@ -93,7 +93,9 @@ import org.slf4j.LoggerFactory;
  * (synchronous_commit on) flushes its WAL at commit and shares flushes between concurrent commits.
  * H2 in file mode runs with {@code WRITE_DELAY 0} (every commit is written to the file before it
  * returns) and a {@link GroupSync} that forces the file with {@code CHECKPOINT SYNC}, one force
- * for all commits waiting at that moment. See docs/ledger.md.
+ * for all commits waiting at that moment. On H2, admissions, commits, releases and recorded
+ * rejections that queue for the writer share one transaction (group transactions, below). See
+ * docs/ledger.md.
  *
  * <p><b>Threading.</b> Thread-safe; calls run in parallel up to {@link LedgerConfig#maxPoolSize()}
  * connections. No per-hold state is kept in memory; the topology (pools and attachments) is cached
@@ -255,8 +257,7 @@ public final class JdbcLedger implements Ledger {
     private static final Map<String, java.util.concurrent.locks.ReentrantLock> H2_WRITERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private <T> T transact(String what, Work<T> work) {
-        java.util.concurrent.locks.ReentrantLock h2 = dialect == Dialect.POSTGRESQL ? null
-                : H2_WRITERS.computeIfAbsent(h2Key(config.jdbcUrl()), k -> new java.util.concurrent.locks.ReentrantLock());
+        java.util.concurrent.locks.ReentrantLock h2 = dialect == Dialect.POSTGRESQL ? null : writerLock();
         for (int attempt = 1; ; attempt++) {
             T result;
             boolean durable;
@@ -297,6 +298,156 @@ public final class JdbcLedger implements Ledger {
             }
             return result;
         }
+    }
+
+    /*
+     * Group transactions (H2). Design: H2's writers already take turns (the one-writer lock above)
+     * and, with WRITE_DELAY 0, every H2 commit writes a chunk to the file. So the writers that
+     * queue for the lock hand their work to whichever of them holds it: a caller enqueues its
+     * operation, then takes the lock; if its operation is still pending, it leads, draining up to
+     * GROUP_LIMIT pending operations of this ledger into ONE transaction, each operation in a
+     * savepoint of its own. An operation that writes nothing, or must leave no trace (a refused
+     * admission), or fails, is rolled back to its savepoint; the others are unaffected. One commit
+     * (one chunk) then covers the whole group, and every caller waits for the group force
+     * (GroupSync) before it returns, so a method still returns only once its transaction is
+     * durable. States of one operation: PENDING -> DONE (result, or error) | ALONE. ALONE: an
+     * operation that lost a race another process can cause (unique violation, lock timeout), or
+     * whose group could not commit; its caller runs it again in a transaction of its own, with
+     * transact's retries. Operations of one group run in queue order and see each other's
+     * writes, exactly as if they had run one after the other. PostgreSQL runs every operation
+     * in its own transaction (its commits are concurrent and share WAL flushes by themselves).
+     */
+    static final int GROUP_LIMIT = 64;
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Pending<?>> pending =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong groupTransactions = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong groupOperations = new java.util.concurrent.atomic.AtomicLong();
+
+    /** One operation waiting for a group transaction; fields are guarded by the writer lock. */
+    private static final class Pending<T> {
+        final String what;
+        final Work<T> work;
+        boolean done;
+        boolean alone;
+        boolean durable;
+        T result;
+        RuntimeException error;
+
+        Pending(String what, Work<T> work) {
+            this.what = what;
+            this.work = work;
+        }
+
+        void run(Tx tx) throws SQLException {
+            result = work.run(tx);
+        }
+    }
+
+    private <T> T grouped(String what, Work<T> work) {
+        if (dialect == Dialect.POSTGRESQL) {
+            return transact(what, work);
+        }
+        Pending<T> p = new Pending<>(what, work);
+        pending.add(p);
+        java.util.concurrent.locks.ReentrantLock h2 = writerLock();
+        h2.lock();
+        try {
+            if (!p.done) {
+                runGroup();
+            }
+        } finally {
+            h2.unlock();
+        }
+        if (p.alone) {
+            return transact(what, work);
+        }
+        if (p.error != null) {
+            throw p.error;
+        }
+        if (p.durable) {
+            sync.awaitDurable();
+        }
+        return p.result;
+    }
+
+    /** Runs up to {@link #GROUP_LIMIT} pending operations in one transaction; the caller holds the writer lock. */
+    private void runGroup() {
+        List<Pending<?>> group = new ArrayList<>();
+        Pending<?> next;
+        while (group.size() < GROUP_LIMIT && (next = pending.poll()) != null) {
+            group.add(next);
+        }
+        if (group.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            boolean wrote = false;
+            try {
+                for (Pending<?> op : group) {
+                    java.sql.Savepoint sp = c.setSavepoint();
+                    Tx tx = new Tx(c);
+                    try {
+                        op.run(tx);
+                        op.durable = tx.wrote && !tx.discard;
+                    } catch (SQLException e) {
+                        c.rollback(sp);
+                        if (e instanceof Retry || Dialect.isTransient(e)) {
+                            op.alone = true;
+                        } else {
+                            op.error = new LedgerException(op.what + " failed on " + config.redactedUrl() + ": "
+                                    + describe(e), e);
+                        }
+                        continue;
+                    } catch (RuntimeException e) {
+                        c.rollback(sp);
+                        op.error = e;
+                        continue;
+                    }
+                    if (op.durable) {
+                        wrote = true;
+                    } else {
+                        c.rollback(sp);
+                    }
+                }
+                if (wrote) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+            groupTransactions.incrementAndGet();
+            groupOperations.addAndGet(group.size());
+        } catch (SQLException | RuntimeException e) {
+            // the group is lost as a whole: nothing of it committed; each operation runs again alone
+            LOG.debug("a group of {} ledger operations failed ({}); running them one by one", group.size(),
+                    e.getMessage());
+            for (Pending<?> op : group) {
+                op.alone = true;
+            }
+        } finally {
+            for (Pending<?> op : group) {
+                op.done = true;
+            }
+        }
+    }
+
+    /** This database file's writer lock (H2). */
+    java.util.concurrent.locks.ReentrantLock writerLock() {
+        return H2_WRITERS.computeIfAbsent(h2Key(config.jdbcUrl()), k -> new java.util.concurrent.locks.ReentrantLock());
+    }
+
+    /** Operations waiting for a group transaction (H2). */
+    int pendingOperations() {
+        return pending.size();
+    }
+
+    /** Group transactions committed or rolled back so far, and the operations they ran (H2). */
+    long[] groupCounts() {
+        return new long[] {groupTransactions.get(), groupOperations.get()};
     }
 
     private static void unlock(java.util.concurrent.locks.ReentrantLock l) {
@@ -347,7 +498,7 @@ public final class JdbcLedger implements Ledger {
     public Admission admit(AdmissionRequest request) {
         Objects.requireNonNull(request, "request");
         checkSessionId(request.sessionId());
-        Admission a = transact("admission of session " + request.sessionId(), tx -> admit(tx, request));
+        Admission a = grouped("admission of session " + request.sessionId(), tx -> admit(tx, request));
         LOG.debug("session {}: {} ({} holds)", request.sessionId(), a.status(), a.holds().size());
         return a;
     }
@@ -386,7 +537,7 @@ public final class JdbcLedger implements Ledger {
         List<Transition> transitions = new ArrayList<>();
         List<Hold> ended = new ArrayList<>(plan.dropped());
         for (Hold h : plan.dropped()) {
-            transitions.add(new Transition(h.holdId(), h.state(), HoldState.RELEASED, "removed by update"));
+            transitions.add(new Transition(h.sessionId(), h.holdId(), h.state(), HoldState.RELEASED, "removed by update"));
         }
         List<AdmissionPlan.Wanted> inserts = new ArrayList<>();
         Map<String, Hold> kept = new HashMap<>();
@@ -410,7 +561,7 @@ public final class JdbcLedger implements Ledger {
                 } else {
                     if (c != null) {
                         ended.add(c);
-                        transitions.add(new Transition(c.holdId(), c.state(), HoldState.RELEASED, "replaced by update"));
+                        transitions.add(new Transition(c.sessionId(), c.holdId(), c.state(), HoldState.RELEASED, "replaced by update"));
                     }
                     inserts.add(w);
                 }
@@ -449,7 +600,7 @@ public final class JdbcLedger implements Ledger {
     public boolean commit(String sessionId, Instant now) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(now, "now");
-        return transact("commit of session " + sessionId, tx -> {
+        return grouped("commit of session " + sessionId, tx -> {
             SessionRow s = lockSession(tx, sessionId);
             if (s == null) {
                 return false;
@@ -473,7 +624,7 @@ public final class JdbcLedger implements Ledger {
                 ps.setString(2, sessionId);
                 ps.executeUpdate();
             }
-            recordTransitions(tx, reserved.stream().map(h -> new Transition(h.holdId(), HoldState.RESERVED,
+            recordTransitions(tx, reserved.stream().map(h -> new Transition(sessionId, h.holdId(), HoldState.RESERVED,
                     HoldState.COMMITTED, "devices confirmed")).toList(), micros(now));
             tx.wrote = true;
             return true;
@@ -502,7 +653,7 @@ public final class JdbcLedger implements Ledger {
     public Optional<SessionRelease> release(String sessionId, TerminationCause cause, Instant now) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(cause, "cause");
-        Optional<SessionRelease> r = transact("release of session " + sessionId, tx -> {
+        Optional<SessionRelease> r = grouped("release of session " + sessionId, tx -> {
             SessionRow s = lockSession(tx, sessionId);
             if (s == null) {
                 return Optional.empty();
@@ -750,7 +901,7 @@ public final class JdbcLedger implements Ledger {
     public void recordRejection(String sessionId, String originHost, Decision decision, Instant now) {
         Objects.requireNonNull(decision, "decision");
         checkSessionId(sessionId);
-        transact("recording the rejection of session " + sessionId, tx -> {
+        grouped("recording the rejection of session " + sessionId, tx -> {
             audit(tx, sessionId, originHost, decision, "REFUSED", now);
             tx.wrote = true;
             return null;
@@ -761,8 +912,9 @@ public final class JdbcLedger implements Ledger {
     public void close() {
         if (!dataSource.isClosed()) {
             dataSource.close();
-            LOG.info("ledger closed on {} ({} durable commits shared {} forces)", config.redactedUrl(),
-                    sync.commits(), sync.forces());
+            LOG.info("ledger closed on {} ({} durable commits shared {} forces; {} operations ran in {} group "
+                    + "transactions)", config.redactedUrl(), sync.commits(), sync.forces(), groupOperations.get(),
+                    groupTransactions.get());
         }
     }
 
@@ -1293,7 +1445,8 @@ public final class JdbcLedger implements Ledger {
         }
     }
 
-    private record Transition(long holdId, HoldState from, HoldState to, String reason) {}
+    /** A state change of one hold; {@link #recordTransitions} writes one row per session and change. */
+    private record Transition(String sessionId, long holdId, HoldState from, HoldState to, String reason) {}
 
     /** Inserts new RESERVED holds; the device stored is the one the path named (the pool's at resolve time). */
     private static Map<String, Hold> insertHolds(Tx tx, AdmissionRequest r, int generation,
@@ -1340,7 +1493,7 @@ public final class JdbcLedger implements Ledger {
                             w.request().path().address(), w.poolId(), w.hop().deviceId(),
                             w.bandwidthBps(), w.request().dscp(), w.request().maxLatencyMs(), HoldState.RESERVED,
                             reservedUntil));
-                    transitions.add(new Transition(id, null, HoldState.RESERVED, "admitted"));
+                    transitions.add(new Transition(r.sessionId(), id, null, HoldState.RESERVED, "admitted"));
                 }
             }
         }
@@ -1363,19 +1516,32 @@ public final class JdbcLedger implements Ledger {
         }
     }
 
+    /**
+     * Writes the transitions as rows of {@code hold_changes}: one row per session and change
+     * (from, to, reason), listing the holds it covers in ascending id order. Rows follow the
+     * order in which each change first appears.
+     */
     private static void recordTransitions(Tx tx, List<Transition> transitions, Instant now) throws SQLException {
         if (transitions.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = tx.c.prepareStatement("INSERT INTO hold_transitions (hold_id, from_state, to_state, "
-                + "occurred_at, reason) VALUES (?, ?, ?, ?, ?)")) {
+        record Change(String sessionId, HoldState from, HoldState to, String reason) {}
+        Map<Change, TreeSet<Long>> changes = new LinkedHashMap<>();
+        for (Transition t : transitions) {
+            changes.computeIfAbsent(new Change(t.sessionId(), t.from(), t.to(), t.reason()), k -> new TreeSet<>())
+                    .add(t.holdId());
+        }
+        try (PreparedStatement ps = tx.c.prepareStatement("INSERT INTO hold_changes (session_id, hold_ids, from_state, "
+                + "to_state, occurred_at, reason) VALUES (?, ?, ?, ?, ?, ?)")) {
             int n = 0;
-            for (Transition t : transitions) {
-                ps.setLong(1, t.holdId());
-                ps.setString(2, t.from() == null ? null : t.from().name());
-                ps.setString(3, t.to().name());
-                setTime(ps, 4, now);
-                ps.setString(5, t.reason());
+            for (Map.Entry<Change, TreeSet<Long>> e : changes.entrySet()) {
+                Change c = e.getKey();
+                ps.setString(1, c.sessionId());
+                ps.setString(2, e.getValue().stream().map(String::valueOf).collect(Collectors.joining(" ")));
+                ps.setString(3, c.from() == null ? null : c.from().name());
+                ps.setString(4, c.to().name());
+                setTime(ps, 5, now);
+                ps.setString(6, c.reason());
                 ps.addBatch();
                 if (++n % BATCH == 0) {
                     ps.executeBatch();
@@ -1399,7 +1565,7 @@ public final class JdbcLedger implements Ledger {
         for (Ending e : endings) {
             for (Hold h : e.active()) {
                 freed.merge(new AdmissionPlan.PoolDirection(h.poolId(), h.direction()), -h.bandwidthBps(), Long::sum);
-                transitions.add(new Transition(h.holdId(), h.state(), e.finalState(),
+                transitions.add(new Transition(h.sessionId(), h.holdId(), h.state(), e.finalState(),
                         e.finalState() == HoldState.EXPIRED ? "expired: " + e.cause() : "released: " + e.cause()));
             }
         }

@@ -11,6 +11,6 @@ class H2LedgerIT extends LedgerContract {
 
     @Override
     protected LedgerConfig freshDatabase() {
-        return LedgerConfig.h2File(dir);
+        return LedgerConfig.h2File(dir.resolve("db-" + System.nanoTime()));
     }
 }

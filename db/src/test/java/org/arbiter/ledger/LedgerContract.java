@@ -95,8 +95,8 @@ abstract class LedgerContract {
         List<String> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT from_state, to_state, reason FROM hold_transitions WHERE hold_id = ? ORDER BY id")) {
-            ps.setLong(1, holdId);
+                     "SELECT from_state, to_state, reason FROM hold_changes WHERE ' ' || hold_ids || ' ' LIKE ? ORDER BY id")) {
+            ps.setString(1, "% " + holdId + " %");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1) + "->" + rs.getString(2) + " (" + rs.getString(3) + ")");
@@ -402,6 +402,54 @@ abstract class LedgerContract {
                 "null->RESERVED (admitted)",
                 "RESERVED->COMMITTED (devices confirmed)",
                 "COMMITTED->RELEASED (released: DIAMETER_LOGOUT)");
+    }
+
+    @Test
+    void eachChangeOfASessionIsOneRowListingItsHolds() {
+        Admission a = admitOnLineA("s1", 100_000, 300_000);
+        ledger.commit("s1", T0.plusSeconds(1));
+        ledger.release("s1", TerminationCause.DIAMETER_LOGOUT, T0.plusSeconds(2));
+
+        String ids = a.holds().stream().map(Hold::holdId).sorted().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(" "));
+        assertThat(a.holds()).hasSize(6);
+        assertThat(count("SELECT COUNT(*) FROM hold_changes WHERE session_id = 's1'")).isEqualTo(3);
+        assertThat(count("SELECT COUNT(*) FROM hold_changes WHERE session_id = 's1' AND hold_ids = ?", ids))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void holdTransitionsOfAnOlderSchemaMoveToOneRowEach() throws Exception {
+        LedgerConfig old = freshDatabase();
+        org.flywaydb.core.Flyway.configure().dataSource(old.jdbcUrl(), old.user(), old.password())
+                .locations("classpath:db/migration").target("3").load().migrate();
+        try (Connection c = DriverManager.getConnection(old.jdbcUrl(), old.user(), old.password());
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("INSERT INTO holds (hold_id, session_id, generation, media_component, flow_number, direction, "
+                    + "party, pool_id, bandwidth_bps, dscp, state, reserved_until, authorized_until, expires_at, "
+                    + "expiry_due, created_at, updated_at) VALUES (41, 's-old', 1, 1, 1, 'UL', '10.0.0.7', 'line-a', "
+                    + "1000, 46, 'RELEASED', TIMESTAMP WITH TIME ZONE '2030-01-01 00:00:30+00', "
+                    + "TIMESTAMP WITH TIME ZONE '2030-01-01 02:00:00+00', TIMESTAMP WITH TIME ZONE '2030-01-01 02:00:00+00', "
+                    + "NULL, TIMESTAMP WITH TIME ZONE '2030-01-01 00:00:00+00', TIMESTAMP WITH TIME ZONE '2030-01-01 00:01:00+00')");
+            st.execute("INSERT INTO hold_transitions (hold_id, from_state, to_state, occurred_at, reason) VALUES "
+                    + "(41, NULL, 'RESERVED', TIMESTAMP WITH TIME ZONE '2030-01-01 00:00:00+00', 'admitted'), "
+                    + "(41, 'RESERVED', 'RELEASED', TIMESTAMP WITH TIME ZONE '2030-01-01 00:01:00+00', 'released: DIAMETER_LOGOUT')");
+        }
+
+        JdbcLedger.open(old).close();
+
+        try (Connection c = DriverManager.getConnection(old.jdbcUrl(), old.user(), old.password());
+             java.sql.Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT session_id, hold_ids, from_state, to_state, reason FROM hold_changes "
+                     + "ORDER BY id")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " [" + rs.getString(2) + "] " + rs.getString(3) + "->" + rs.getString(4)
+                        + " (" + rs.getString(5) + ")");
+            }
+            assertThat(rows).containsExactly("s-old [41] null->RESERVED (admitted)",
+                    "s-old [41] RESERVED->RELEASED (released: DIAMETER_LOGOUT)");
+        }
     }
 
     // ---- audit, views
