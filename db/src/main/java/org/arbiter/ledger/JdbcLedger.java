@@ -518,7 +518,7 @@ public final class JdbcLedger implements Ledger {
             Map<Long, Hold> after = byId(holdsOf(tx, r.sessionId(), s.generation(), true));
             List<Hold> holds = plan.wanted().stream().map(w -> after.get(plan.current(w.reservationId()).holdId()))
                     .toList();
-            return new Admission(Admission.Status.UNCHANGED, holds, List.of());
+            return new Admission(Admission.Status.UNCHANGED, holds, List.of(), List.of());
         }
         // Everything that does not depend on the pools is written first; the pools are locked
         // last, so their locks are held only for the check, the counter update and the commit.
@@ -579,7 +579,7 @@ public final class JdbcLedger implements Ledger {
         List<Admission.Shortfall> shortfalls = plan.shortfalls(pools);
         if (!shortfalls.isEmpty()) {
             tx.discard = true;
-            return new Admission(Admission.Status.INSUFFICIENT_CAPACITY, List.of(), shortfalls);
+            return new Admission(Admission.Status.INSUFFICIENT_CAPACITY, List.of(), shortfalls, List.of());
         }
         applyDeltas(tx, plan.deltas());
         tx.wrote = true;
@@ -588,7 +588,7 @@ public final class JdbcLedger implements Ledger {
             Hold h = kept.get(w.reservationId());
             holds.add(h != null ? h : withDevice(inserted.get(w.reservationId()), pools.get(w.poolId()).deviceId()));
         }
-        return new Admission(Admission.Status.ADMITTED, holds, List.of());
+        return new Admission(Admission.Status.ADMITTED, holds, List.of(), plan.dropped());
     }
 
     private static Hold withDevice(Hold h, String deviceId) {

@@ -187,6 +187,22 @@ abstract class LedgerContract {
     }
 
     @Test
+    void updateReportsTheHoldsOfTheReservationsItDropped() {
+        Admission first = admitOnLineA("s1", 100_000, 1_500_000);
+        Admission shrunk = ledger.admit(request("s1", List.of(hold(path(ledger, "10.0.0.7"), 1, DOWNLINK, 1_500_000))));
+
+        assertThat(first.reportsReleased()).isTrue();
+        assertThat(first.released()).isEmpty();
+        assertThat(shrunk.released()).hasSize(3).allMatch(h -> h.direction() == UPLINK)
+                .extracting(Hold::holdId).isSubsetOf(first.holds().stream().map(Hold::holdId).toList());
+        assertThat(ledger.admit(request("s1", List.of(hold(path(ledger, "10.0.0.7"), 1, DOWNLINK, 1_500_000))))
+                .released()).isEmpty();
+        assertThat(ledger.admit(request("s2", List.of(hold(path(ledger, "10.0.0.7"), 1, DOWNLINK, 1_000_000)))))
+                .satisfies(a -> assertThat(a.status()).isEqualTo(Admission.Status.INSUFFICIENT_CAPACITY))
+                .satisfies(a -> assertThat(a.released()).isEmpty());
+    }
+
+    @Test
     void updateKeepsCommittedHoldsThatDidNotChange() {
         AccessPath p = path(ledger, "10.0.0.7");
         ledger.admit(request("s1", List.of(hold(p, 1, UPLINK, 100_000))));
