@@ -269,11 +269,7 @@ public final class JdbcLedger implements Ledger {
                 try {
                     result = work.run(tx);
                     durable = tx.wrote && !tx.discard;
-                    if (durable) {
-                        c.commit();
-                    } else {
-                        c.rollback();
-                    }
+                    end(c, durable);
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c, e);
                     throw e;
@@ -410,11 +406,7 @@ public final class JdbcLedger implements Ledger {
                         c.rollback(sp);
                     }
                 }
-                if (wrote) {
-                    c.commit();
-                } else {
-                    c.rollback();
-                }
+                end(c, wrote);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
                 throw e;
@@ -460,6 +452,15 @@ public final class JdbcLedger implements Ledger {
     private static String h2Key(String url) {
         int semi = url.indexOf(';');
         return semi < 0 ? url : url.substring(0, semi);
+    }
+
+    /** Commits the transaction when it wrote something to keep, else rolls it back. */
+    private static void end(Connection c, boolean commit) throws SQLException {
+        if (commit) {
+            c.commit();
+        } else {
+            c.rollback();
+        }
     }
 
     private static void rollbackQuietly(Connection c, Exception cause) {
