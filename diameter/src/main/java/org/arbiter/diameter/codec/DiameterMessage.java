@@ -50,7 +50,8 @@ public record DiameterMessage(int flags, int commandCode, long applicationId, in
 
     /** The first top-level AVP with the definition's code and vendor, or {@code null}. */
     public Avp find(AvpDef def) {
-        for (Avp a : avps) {
+        for (int i = 0, n = avps.size(); i < n; i++) {
+            Avp a = avps.get(i);
             if (a.is(def)) {
                 return a;
             }

@@ -59,12 +59,17 @@ final class FrameParser {
         }
         byte[] body = new byte[length - DiameterMessage.HEADER_LENGTH];
         frame.readBytes(body);
-        List<Avp> avps = new ArrayList<>();
+        List<Avp> avps = new ArrayList<>(expectedAvps(body.length));
         Fault fault = parseAvps(body, 0, body.length, dict, request, avps, 0);
         if (fault != null) {
             return new InvalidMessage(fault.code, fault.avp, fault.reason, false, flags, cmd, app, hbh, e2e, avps);
         }
         return new DiameterMessage(flags, cmd, app, hbh, e2e, avps);
+    }
+
+    /** A capacity for the AVPs of {@code bytes} bytes that rarely needs to grow (16 bytes an AVP, at most 64). */
+    private static int expectedAvps(int bytes) {
+        return Math.min(64, Math.max(4, bytes / 16));
     }
 
     private static int int32(byte[] b, int at) {
@@ -133,7 +138,7 @@ final class FrameParser {
                 return f;
             }
             if (def.type() == AvpType.GROUPED) {
-                List<Avp> children = new ArrayList<>();
+                List<Avp> children = new ArrayList<>(expectedAvps(dataLength));
                 f = parseAvps(b, dataAt, dataAt + dataLength, dict, request, children, depth + 1);
                 if (f != null) {
                     return f;

@@ -97,7 +97,8 @@ final class AaRequestReader {
     }
 
     private static Avp required(List<Avp> in, AvpDef def, String where) {
-        for (Avp a : in) {
+        for (int i = 0, n = in.size(); i < n; i++) {
+            Avp a = in.get(i);
             if (a.is(def)) {
                 return a;
             }
