@@ -670,6 +670,18 @@ public final class JdbcLedger implements Ledger {
         return r;
     }
 
+    /**
+     * The holds due for expiry, oldest first. Final holds have no {@code expiry_due} (NULL), and
+     * H2 sorts NULLs first in an index: with only an upper bound, its index scan would read every
+     * final hold ever written before the first live one, every sweep. The lower bound (the epoch;
+     * parameters: epoch, now, row limit) starts the scan at the first live entry on every
+     * database.
+     */
+    static final String EXPIRY_SCAN = "SELECT session_id FROM holds WHERE expiry_due >= ? AND expiry_due <= ? "
+            + "ORDER BY expiry_due FETCH FIRST ? ROWS ONLY";
+
+    private static final Instant EPOCH = Instant.EPOCH;
+
     @Override
     public List<SessionRelease> expire(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
@@ -678,10 +690,10 @@ public final class JdbcLedger implements Ledger {
         }
         List<String> due = transact("expiry scan", tx -> {
             Set<String> ids = new TreeSet<>();
-            try (PreparedStatement ps = tx.c.prepareStatement("SELECT session_id FROM holds WHERE expiry_due <= ? "
-                    + "ORDER BY expiry_due FETCH FIRST ? ROWS ONLY")) {
-                setTime(ps, 1, now);
-                ps.setInt(2, (int) Math.min(100_000L, limit * 8L));
+            try (PreparedStatement ps = tx.c.prepareStatement(EXPIRY_SCAN)) {
+                setTime(ps, 1, EPOCH);
+                setTime(ps, 2, now);
+                ps.setInt(3, (int) Math.min(100_000L, limit * 8L));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next() && ids.size() < limit) {
                         ids.add(rs.getString(1));
