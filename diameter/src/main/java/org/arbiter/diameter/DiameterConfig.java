@@ -99,7 +99,10 @@ public record DiameterConfig(
                 "-1 only with diameter.tls or diameter.connect-peers (otherwise no peer could reach us)");
     }
 
-    /** The settings of an older release: every handler call at once, queue deadline 4 s. */
+    /**
+     * The settings without {@code handlerConcurrency} and {@code queueDeadline}: every accepted
+     * request gets a handler call at once (no queue), and the deadline is the default 4 s.
+     */
     public DiameterConfig(String originHost, String originRealm, String listenAddress, int listenPort, TlsConfig tls,
             List<AllowedPeer> allowedPeers, List<ConnectPeer> connectPeers, Duration watchdogInterval, int maxMessageSize,
             int maxInFlight, int vendorId, String productName, Duration requestTimeout) {
