@@ -43,6 +43,8 @@ public record ArbiterConfig(
             List<Peer> peers,
             Duration watchdogInterval,
             int maxInFlight,
+            int handlerConcurrency,
+            Duration queueDeadline,
             Duration requestTimeout,
             int maxMessageBytes) {
         public Diameter {

@@ -111,10 +111,17 @@ public final class ConfigLoader {
         }
         Duration tw = Duration.ofSeconds(s.integer("watchdog-seconds", 30, 6, 3600));
         int maxInFlight = (int) s.integer("max-in-flight", 256, 1, 1_000_000);
+        int handlerConcurrency = (int) s.integer("handler-concurrency", Math.min(64, maxInFlight), 1, 1_000_000);
+        if (handlerConcurrency > maxInFlight) {
+            throw new ConfigException(null, s.path() + ".handler-concurrency", "value " + handlerConcurrency
+                    + " is more than max-in-flight (" + maxInFlight + "); allowed 1.." + maxInFlight);
+        }
+        Duration queueDeadline = Duration.ofMillis(s.integer("queue-deadline-ms", 4000, 10, 300_000));
         Duration timeout = Duration.ofMillis(s.integer("request-timeout-ms", 5000, 100, 60_000));
         int maxBytes = (int) s.integer("max-message-bytes", 65_536, 4096, 16 * 1024 * 1024);
         s.finish();
-        return new ArbiterConfig.Diameter(originHost, originRealm, listen, port, tls, peers, tw, maxInFlight, timeout, maxBytes);
+        return new ArbiterConfig.Diameter(originHost, originRealm, listen, port, tls, peers, tw, maxInFlight,
+                handlerConcurrency, queueDeadline, timeout, maxBytes);
     }
 
     private static ArbiterConfig.Ledger ledger(Section s, Path base) {

@@ -212,6 +212,8 @@ public final class ArbiterServer implements AutoCloseable {
                 .listen(d.listenAddress(), d.port())
                 .watchdogInterval(d.watchdogInterval())
                 .maxInFlight(d.maxInFlight())
+                .handlerConcurrency(d.handlerConcurrency())
+                .queueDeadline(d.queueDeadline())
                 .maxMessageSize(d.maxMessageBytes())
                 .requestTimeout(d.requestTimeout());
         if (d.tls().enabled()) {

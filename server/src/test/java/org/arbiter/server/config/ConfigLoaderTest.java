@@ -38,6 +38,18 @@ class ConfigLoaderTest {
         assertThat(c.admin().listenAddress()).isEqualTo("127.0.0.1");
         assertThat(c.engine().defaultAuthorizationLifetime()).isEqualTo(Duration.ofHours(2));
         assertThat(c.cdr().format()).isEqualTo("csv");
+        assertThat(c.diameter().maxInFlight()).isEqualTo(256);
+        assertThat(c.diameter().handlerConcurrency()).isEqualTo(64);
+        assertThat(c.diameter().queueDeadline()).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void handlerConcurrencyAboveMaxInFlightNamesBothKeys() {
+        assertThatThrownBy(() -> parse(MINIMAL.replace("  origin-realm: example.net",
+                "  origin-realm: example.net\n  max-in-flight: 32\n  handler-concurrency: 64")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("diameter.handler-concurrency")
+                .hasMessageContaining("value 64 is more than max-in-flight (32)");
     }
 
     @Test
