@@ -128,6 +128,29 @@ class HandOffQueueIT {
     }
 
     @Test
+    void strAtAFullQueueTakesThePlaceOfTheOldestQueuedAar() throws Exception {
+        try (TestPeer p = start(3)) {
+            p.send(p.aar("pcscf.rx.test;1;blocking"));
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+            p.send(p.aar("pcscf.rx.test;2;oldest"));
+            p.send(p.aar("pcscf.rx.test;3;newer"));
+            p.send(p.str("pcscf.rx.test;1;blocking", 1));
+            DiameterMessage shed = p.receiveSkippingWatchdog();
+            assertThat(text(shed, "Session-Id")).isEqualTo("pcscf.rx.test;2;oldest");
+            assertThat(resultCode(shed)).isEqualTo(3004);
+            assertThat(text(shed, "Error-Message")).contains("a release took this request's place");
+
+            release.countDown();
+            List<DiameterMessage> answers = List.of(p.receiveSkippingWatchdog(), p.receiveSkippingWatchdog(),
+                    p.receiveSkippingWatchdog());
+
+            assertThat(answers).extracting(TestPeer::resultCode).containsOnly(2001L);
+            assertThat(calls).containsExactly("AAR pcscf.rx.test;1;blocking", "STR pcscf.rx.test;1;blocking",
+                    "AAR pcscf.rx.test;3;newer");
+        }
+    }
+
+    @Test
     void queuedStrIsHandledBeforeAnAarQueuedEarlier() throws Exception {
         try (TestPeer p = start(3)) {
             p.send(p.aar("pcscf.rx.test;1;blocking"));

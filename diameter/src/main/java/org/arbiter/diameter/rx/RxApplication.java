@@ -49,8 +49,10 @@ import org.slf4j.MDC;
  * {@link RxHandler#nonBlocking()}, only hands off: the handler runs on virtual threads, at most
  * {@code handlerConcurrency} calls at once. Requests beyond that wait in a queue, which those
  * threads drain in arrival order, STRs before AARs (a release frees capacity, and an STR refused
- * would leave its session's reservations until they expire); the queue and the calls hold at most {@code maxInFlight} requests, beyond
- * that the answer is DIAMETER_TOO_BUSY (3004) at once. A request that waited in the queue longer
+ * would leave its session's reservations until they expire); the queue and the calls hold at most
+ * {@code maxInFlight} requests, beyond that the answer is DIAMETER_TOO_BUSY (3004) at once, except
+ * that an STR arriving at a full queue takes the place of the oldest queued AAR, which gets the
+ * 3004 instead (an STR is refused only when the queue holds nothing but STRs). A request that waited in the queue longer
  * than {@code queueDeadline} also gets 3004, without the handler: its peer stopped waiting, or
  * will before a handler could answer, and work spent on it would be lost for the requests behind
  * it. A non-blocking handler is called on the I/O thread itself. No session state is kept here:
@@ -124,6 +126,7 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
             return;
         }
         Queued q = new Queued(from, request, receivedNanos, nanoClock.getAsLong());
+        Queued shed = null;
         lock.lock();
         try {
             if (running >= cfg.handlerConcurrency()) {
@@ -131,12 +134,24 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
                     (cmd == STR ? waitingReleases : waiting).addLast(q);
                     return;
                 }
-                q = null;
+                if (cmd == STR && !waiting.isEmpty()) {
+                    // a full queue gives way to a release: the oldest queued AAR (whose peer
+                    // is the nearest to giving up on it) is answered 3004 instead
+                    shed = waiting.pollFirst();
+                    waitingReleases.addLast(q);
+                } else {
+                    q = null;
+                }
             } else {
                 running++;
             }
         } finally {
             lock.unlock();
+        }
+        if (shed != null) {
+            send(shed.from(), shed.request(), busy(shed.request(), "too busy: " + cfg.maxInFlight()
+                    + " requests in flight, a release took this request's place"), shed.receivedNanos());
+            return;
         }
         if (q == null) {
             send(from, request, busy(request, "too busy: " + cfg.maxInFlight() + " requests in flight"), receivedNanos);
