@@ -449,6 +449,14 @@ public final class RxLoadGenerator implements AutoCloseable {
     private final class Conn extends ChannelInboundHandlerAdapter {
         final int index;
         final CompletableFuture<Long> cea = new CompletableFuture<>();
+        /**
+         * Requests awaiting their answer, keyed by {@link #key} of their Hop-by-Hop-Id. The ids
+         * are sequential, and a linear-probing map indexes a key by its low bits: the
+         * outstanding ids then fill one contiguous run of slots, and every removal shifts the
+         * whole run back. With a backlog of 100,000 requests that made the generator, not the
+         * target, the bottleneck (two thirds of its samples in {@code removeAt}). Scrambled keys
+         * spread over the table.
+         */
         final IntObjectHashMap<Tx> pending = new IntObjectHashMap<>();
         final ArrayDeque<Session> parked = new ArrayDeque<>();
         final AtomicInteger outstandingTx = new AtomicInteger();
@@ -569,7 +577,7 @@ public final class RxLoadGenerator implements AutoCloseable {
                 traffic.writeAar(buf, index, s.line, s.seq, hbh, hbh, kind == KIND_UPDATE);
             }
             long now = System.nanoTime();
-            pending.put(hbh, new Tx(s, kind, now));
+            pending.put(key(hbh), new Tx(s, kind, now));
             outstandingTx.incrementAndGet();
             if (clock.measured(now)) {
                 stats.lastSendNanos = now;
@@ -593,7 +601,7 @@ public final class RxLoadGenerator implements AutoCloseable {
                     cea.complete(rc);
                     return;
                 }
-                Tx tx = pending.remove(frame.getInt(at + 12));
+                Tx tx = pending.remove(key(frame.getInt(at + 12)));
                 if (tx == null) {
                     return;
                 }
@@ -683,6 +691,11 @@ public final class RxLoadGenerator implements AutoCloseable {
             ctx.flush();
         }
 
+        /** A bijection on int (multiplication by an odd constant): distinct ids stay distinct keys. */
+        static int key(int hopByHop) {
+            return hopByHop * 0x9E3779B9;
+        }
+
         void sweep() {
             long now = System.nanoTime();
             long limit = clock.phase.answerTimeout().toNanos();
@@ -696,8 +709,8 @@ public final class RxLoadGenerator implements AutoCloseable {
                 }
             }
             if (expired != null) {
-                for (int hbh : expired) {
-                    Tx tx = pending.remove(hbh);
+                for (int key : expired) {
+                    Tx tx = pending.remove(key);
                     outstandingTx.decrementAndGet();
                     timedOut(tx);
                 }
