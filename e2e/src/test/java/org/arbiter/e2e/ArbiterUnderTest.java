@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.arbiter.core.adapter.DeviceAdapter;
+import org.arbiter.core.engine.ReconcileReport;
 import org.arbiter.core.ledger.PoolUsage;
 import org.arbiter.core.ledger.SessionView;
 import org.arbiter.core.ledger.Topology;
@@ -45,6 +46,11 @@ interface ArbiterUnderTest extends AutoCloseable {
         return InProcessArbiter.start(dir, topology, adapters);
     }
 
+    /** As {@link #start(Path, Topology, Map)}, every device call given {@code deviceTimeout}. */
+    static ArbiterUnderTest start(Path dir, Topology topology, Map<String, DeviceAdapter> adapters, Duration deviceTimeout) {
+        return InProcessArbiter.start(dir, topology, adapters, deviceTimeout);
+    }
+
     /** The Diameter port (the same across {@link #restart()}). */
     int diameterPort();
 
@@ -65,6 +71,12 @@ interface ArbiterUnderTest extends AutoCloseable {
 
     /** The reservations each access device holds now, by device id. */
     Map<String, Integer> deviceReservations();
+
+    /**
+     * Compares one device with the ledger now ({@code PdpEngine.reconcile}): re-applies what the
+     * device lacks, removes what the ledger does not hold.
+     */
+    ReconcileReport reconcile(String deviceId);
 
     /** Makes Arbiter end a session from its side: an ASR to the AF, which then sends STR. */
     void abort(String sessionId, String originHost, String reason);

@@ -19,6 +19,7 @@ import org.arbiter.core.engine.AuthorizationResult;
 import org.arbiter.core.engine.EngineSettings;
 import org.arbiter.core.engine.Enforcer;
 import org.arbiter.core.engine.PdpEngine;
+import org.arbiter.core.engine.ReconcileReport;
 import org.arbiter.core.engine.ReleaseResult;
 import org.arbiter.core.ledger.PoolSpec;
 import org.arbiter.core.ledger.PoolUsage;
@@ -52,7 +53,10 @@ import org.arbiter.policy.RulePolicyEngine;
  */
 final class InProcessArbiter implements ArbiterUnderTest {
 
-    private static final Duration DEVICE_TIMEOUT = Duration.ofSeconds(2);
+    /** The per-device-call timeout unless the test names one. */
+    static final Duration DEVICE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final Duration deviceTimeout;
 
     private final LedgerConfig ledgerConfig;
     private final Path policyDir;
@@ -64,7 +68,8 @@ final class InProcessArbiter implements ArbiterUnderTest {
     private final int port;
     private volatile Instance current;
 
-    private InProcessArbiter(Path dir, Topology topology, Map<String, DeviceAdapter> adapters) {
+    private InProcessArbiter(Path dir, Topology topology, Map<String, DeviceAdapter> adapters, Duration deviceTimeout) {
+        this.deviceTimeout = deviceTimeout;
         this.ledgerConfig = LedgerConfig.h2File(dir.resolve("ledger"));
         this.policyDir = Templates.copy("policy/e2e.yaml", dir.resolve("policy/e2e.yaml")).getParent();
         for (PoolSpec p : topology.pools()) {
@@ -92,7 +97,13 @@ final class InProcessArbiter implements ArbiterUnderTest {
      * adapters (keyed by device id), which Arbiter closes with itself.
      */
     static InProcessArbiter start(Path dir, Topology topology, Map<String, DeviceAdapter> adapters) {
-        return new InProcessArbiter(Objects.requireNonNull(dir), Objects.requireNonNull(topology), Map.copyOf(adapters));
+        return start(dir, topology, adapters, DEVICE_TIMEOUT);
+    }
+
+    /** As {@link #start(Path, Topology, Map)}, every device call given {@code deviceTimeout}. */
+    static InProcessArbiter start(Path dir, Topology topology, Map<String, DeviceAdapter> adapters, Duration deviceTimeout) {
+        return new InProcessArbiter(Objects.requireNonNull(dir), Objects.requireNonNull(topology), Map.copyOf(adapters),
+                Objects.requireNonNull(deviceTimeout));
     }
 
     @Override
@@ -151,8 +162,13 @@ final class InProcessArbiter implements ArbiterUnderTest {
     public Map<String, Integer> deviceReservations() {
         Map<String, Integer> out = new LinkedHashMap<>();
         devices.forEach((id, d) -> out.put(id, d instanceof LabDevice lab ? lab.rows().size()
-                : d.list(DEVICE_TIMEOUT).reservations().size()));
+                : d.list(deviceTimeout).reservations().size()));
         return out;
+    }
+
+    @Override
+    public ReconcileReport reconcile(String deviceId) {
+        return current.engine.reconcile(deviceId);
     }
 
     @Override
@@ -189,6 +205,7 @@ final class InProcessArbiter implements ArbiterUnderTest {
         final RulePolicyEngine policy;
         final JdbcLedger ledger;
         final Enforcer enforcer;
+        final PdpEngine engine;
         final ForwardingNotifier notifier = new ForwardingNotifier();
         final DiameterServer server;
 
@@ -196,8 +213,8 @@ final class InProcessArbiter implements ArbiterUnderTest {
             this.generation = generation;
             this.policy = RulePolicyEngine.load(policyDir);
             this.ledger = JdbcLedger.open(ledgerConfig);
-            this.enforcer = new Enforcer(Map.copyOf(devices), DEVICE_TIMEOUT);
-            PdpEngine engine = new PdpEngine(policy, ledger, enforcer, notifier, EngineSettings.defaults(), Clock.systemUTC());
+            this.enforcer = new Enforcer(Map.copyOf(devices), deviceTimeout);
+            this.engine = new PdpEngine(policy, ledger, enforcer, notifier, EngineSettings.defaults(), Clock.systemUTC());
             DiameterConfig config = DiameterConfig.builder(ORIGIN_HOST, REALM)
                     .listen("127.0.0.1", listenPort)
                     .allow(KamailioProcess.ORIGIN_HOST, "127.0.0.1")

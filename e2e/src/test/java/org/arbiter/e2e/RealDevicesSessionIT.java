@@ -3,6 +3,19 @@ package org.arbiter.e2e;
 import static org.arbiter.e2e.CallAssertions.activeHolds;
 import static org.arbiter.e2e.CallAssertions.assertCompleted;
 import static org.arbiter.e2e.CallAssertions.assertPoolUse;
+import static org.arbiter.e2e.RealDevices.BRAS_POOL;
+import static org.arbiter.e2e.RealDevices.CALLEE_LINE;
+import static org.arbiter.e2e.RealDevices.CALLER_LINE;
+import static org.arbiter.e2e.RealDevices.CALL_BPS;
+import static org.arbiter.e2e.RealDevices.HOLDS;
+import static org.arbiter.e2e.RealDevices.LABEL_ID;
+import static org.arbiter.e2e.RealDevices.NETCONF_DEVICE;
+import static org.arbiter.e2e.RealDevices.SERVICE_CLASS_MAX_RATE;
+import static org.arbiter.e2e.RealDevices.SERVICE_CLASS_STATUS;
+import static org.arbiter.e2e.RealDevices.SNMP_DEVICE;
+import static org.arbiter.e2e.RealDevices.expected;
+import static org.arbiter.e2e.RealDevices.netconfAdapter;
+import static org.arbiter.e2e.RealDevices.snmpAdapter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -10,17 +23,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.arbiter.adapter.netconf.NetconfAdapterProvider;
 import org.arbiter.adapter.netconf.NetconfTestBed;
-import org.arbiter.adapter.snmp.SnmpAdapterProvider;
 import org.arbiter.adapter.snmp.SnmpTestBed;
-import org.arbiter.core.adapter.AdapterConfig;
 import org.arbiter.core.adapter.DeviceAdapter;
-import org.arbiter.core.ledger.Attachment;
 import org.arbiter.core.ledger.Hold;
-import org.arbiter.core.ledger.IpPrefix;
-import org.arbiter.core.ledger.PoolSpec;
-import org.arbiter.core.ledger.Topology;
 import org.arbiter.core.session.ResultCode;
 import org.arbiter.core.session.TerminationCause;
 import org.junit.jupiter.api.AfterEach;
@@ -37,34 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
  * on a yuma123 netconfd behind OpenSSH (key authentication, host key verified; the arbiter-qos
  * model). Both devices are the adapters' own test beds.
  *
- * <pre>
- *   bras-1 (10 Gbit/s, enforced by the NETCONF device)  <- line-caller 127.0.0.1/32 (SNMP device)
- *                                                        <- line-callee 127.0.0.2/32 (SNMP device)
- * </pre>
- *
- * Each party's path has two pools, one on each device. What the devices hold is read without the
- * adapters: snmpwalk (v2c, read-only community) of the service-class table and its label table,
- * and get-config over a NETCONF session of the OpenSSH client's own.
+ * <p>The access network is {@link RealDevices}': each party's path has two pools, one on each
+ * device. What the devices hold is read without the adapters: snmpwalk (v2c, read-only community)
+ * of the service-class table and its label table, and get-config over a NETCONF session of the
+ * OpenSSH client's own.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class RealDevicesSessionIT {
-
-    private static final String SNMP_DEVICE = "cmts-snmp";
-    private static final String NETCONF_DEVICE = "bras-netconf";
-    private static final String BRAS_POOL = "bras-1";
-    private static final String CALLER_LINE = "line-caller";
-    private static final String CALLEE_LINE = "line-callee";
-    private static final long MBIT = 1_000_000;
-    /** What the call holds per pool and direction: audio 64 kbit/s plus the game's 2 Mbit/s. */
-    private static final long CALL_BPS = 64_000 + 2_000_000;
-    /** Holds of the call: 2 flows x 2 directions x 2 parties x 2 pools per party's path. */
-    private static final int HOLDS = 2 * 2 * 2 * 2;
-
-    /** docsIetfQosServiceClassTable (DOCS-IETF-QOS-MIB): RowStatus and MaxTrafficRate (bit/s) columns. */
-    private static final String SERVICE_CLASS_STATUS = ".1.3.6.1.2.1.127.1.8.1.2";
-    private static final String SERVICE_CLASS_MAX_RATE = ".1.3.6.1.2.1.127.1.8.1.4";
-    /** The label table's reservation id column (same index as the service class). */
-    private static final String LABEL_ID = ".1.3.6.1.4.1.8072.9999.9999.127.1.1.2";
 
     /** Kept when the test fails: the peers' logs, configurations and SIPp traces are in it. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -92,37 +77,16 @@ class RealDevicesSessionIT {
         }
     }
 
-    private static Topology topology() {
-        return Topology.of(List.of(
-                new PoolSpec(BRAS_POOL, null, 10_000 * MBIT, 10_000 * MBIT, 1.0, NETCONF_DEVICE),
-                new PoolSpec(CALLER_LINE, BRAS_POOL, 100 * MBIT, 100 * MBIT, 1.0, SNMP_DEVICE),
-                new PoolSpec(CALLEE_LINE, BRAS_POOL, 100 * MBIT, 100 * MBIT, 1.0, SNMP_DEVICE)),
-                List.of(new Attachment(IpPrefix.parse("127.0.0.1/32"), CALLER_LINE),
-                        new Attachment(IpPrefix.parse("127.0.0.2/32"), CALLEE_LINE)));
-    }
-
-    private DeviceAdapter snmpAdapter() {
-        AdapterConfig bed = SnmpTestBed.config(snmpd.port(), "docsis-qos-service-class", SnmpTestBed.v3(SnmpTestBed.USER));
-        return new SnmpAdapterProvider().create(new AdapterConfig(SNMP_DEVICE, "devices[0].settings", bed.settings()));
-    }
-
-    private DeviceAdapter netconfAdapter(Map<String, Object> settings) {
-        return new NetconfAdapterProvider().create(new AdapterConfig(NETCONF_DEVICE, "devices[1].settings", settings));
-    }
-
     /** Arbiter enforcing on both devices; it closes the adapters with itself (here, when it cannot start). */
     private ArbiterUnderTest arbiter(DeviceAdapter netconf) {
-        DeviceAdapter snmp = null;
+        DeviceAdapter snmp;
         try {
-            snmp = snmpAdapter();
-            return ArbiterUnderTest.start(dir.resolve("arbiter"), topology(), Map.of(SNMP_DEVICE, snmp, NETCONF_DEVICE, netconf));
+            snmp = snmpAdapter(SnmpTestBed.config(snmpd.port(), "docsis-qos-service-class", SnmpTestBed.v3(SnmpTestBed.USER)));
         } catch (RuntimeException e) {
             netconf.close();
-            if (snmp != null) {
-                snmp.close();
-            }
             throw e;
         }
+        return RealDevices.arbiter(dir, snmp, netconf, InProcessArbiter.DEVICE_TIMEOUT);
     }
 
     @Test
@@ -199,17 +163,11 @@ class RealDevicesSessionIT {
         }
     }
 
-    /** The reservations a device must hold for {@code holds}: "reservation id=rate in bit/s". */
-    private static List<String> expected(List<Hold> holds, String device) {
-        return holds.stream().filter(h -> device.equals(h.deviceId()))
-                .map(h -> h.reservationId() + "=" + h.bandwidthBps()).toList();
-    }
-
     private List<String> snmpRows() throws Exception {
         return snmpd.rows(LABEL_ID, SERVICE_CLASS_MAX_RATE, 1).stream().map(r -> r[0] + "=" + r[1]).toList();
     }
 
     private List<String> netconfRows() throws Exception {
-        return netconfd.qosRows().stream().map(r -> r[0] + "=" + r[1]).toList();
+        return RealDevices.netconfRows(netconfd);
     }
 }
