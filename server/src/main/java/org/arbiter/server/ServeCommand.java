@@ -6,6 +6,8 @@ import java.util.concurrent.CountDownLatch;
 import org.arbiter.server.config.ArbiterConfig;
 import org.arbiter.server.config.ConfigLoader;
 import org.arbiter.server.serve.ArbiterServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", description = "Run the policy server.")
 final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Option(names = {"-c", "--config"}, required = true, description = "The configuration file (see arbiter.sample.yaml).")
     Path config;
@@ -39,7 +43,12 @@ final class ServeCommand implements Callable<Integer> {
         for (String name : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
         }
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> server.reloadPolicy());
+        sun.misc.SignalHandler hup = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> server.reloadPolicy());
+        if (hup == sun.misc.SignalHandler.SIG_IGN) {
+            // the JVM keeps a hang-up signal ignored when it was ignored at start (nohup)
+            LOG.warn("SIGHUP was ignored when arbiter started (nohup?), so SIGHUP does not reload the policy; "
+                    + "use POST /api/policy/reload on the admin API or policy.watch instead");
+        }
         // any other exit (System.exit elsewhere, a fatal error) still closes the server
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("arbiter-shutdown").unstarted(server::close));
         spec.commandLine().getOut().println("arbiter serving: Diameter port " + server.diameterPort()
