@@ -7,6 +7,7 @@ import java.util.Map;
 import org.arbiter.adapter.netconf.NetconfAdapterProvider;
 import org.arbiter.adapter.netconf.NetconfTestBed;
 import org.arbiter.adapter.snmp.SnmpAdapterProvider;
+import org.arbiter.adapter.snmp.SnmpTestBed;
 import org.arbiter.core.adapter.AdapterConfig;
 import org.arbiter.core.adapter.DeviceAdapter;
 import org.arbiter.core.ledger.Attachment;
@@ -41,10 +42,10 @@ final class RealDevices {
     static final int HOLDS = 2 * 2 * 2 * 2;
 
     /** docsIetfQosServiceClassTable (DOCS-IETF-QOS-MIB): RowStatus and MaxTrafficRate (bit/s) columns. */
-    static final String SERVICE_CLASS_STATUS = ".1.3.6.1.2.1.127.1.8.1.2";
-    static final String SERVICE_CLASS_MAX_RATE = ".1.3.6.1.2.1.127.1.8.1.4";
+    static final String SERVICE_CLASS_STATUS = SnmpTestBed.SERVICE_CLASS_STATUS;
+    static final String SERVICE_CLASS_MAX_RATE = SnmpTestBed.SERVICE_CLASS_MAX_RATE;
     /** The label table's reservation id column (same index as the service class). */
-    static final String LABEL_ID = ".1.3.6.1.4.1.8072.9999.9999.127.1.1.2";
+    static final String LABEL_ID = SnmpTestBed.LABEL_ID;
 
     private RealDevices() {}
 

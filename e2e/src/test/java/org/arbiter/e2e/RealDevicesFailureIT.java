@@ -56,21 +56,7 @@ class RealDevicesFailureIT {
     private static final Duration DEVICE_TIMEOUT = Duration.ofSeconds(1);
 
     /** The test bed's small policer table (room for two rows): its reservation id column. */
-    private static final String SMALL_POLICER_ID = ".1.3.6.1.4.1.8072.9999.9999.97.2.1.2";
-    /** A device model on the small policer table, as an operator would add it (model-dir). */
-    private static final String SMALL_POLICER_MODEL = """
-            model: small-policer
-            index: {kind: hash31, probe: 2}
-            tables:
-              - name: smallPolicerTable
-                entry: 1.3.6.1.4.1.8072.9999.9999.97.2.1
-                row-status: 12
-                columns:
-                  - {name: smallPolicerReservationId, column: 2, type: string, value: id}
-                  - {name: smallPolicerAddrType, column: 3, type: integer, value: address-type}
-                  - {name: smallPolicerAddr, column: 4, type: octets, value: address-octets, max-length: 16}
-                  - {name: smallPolicerRate, column: 8, type: unsigned, value: rate-kbps}
-            """;
+    private static final String SMALL_POLICER_ID = SnmpTestBed.SMALL_POLICER + ".2";
 
     /** Kept when the test fails: the peers' logs, configurations and SIPp traces are in it. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -117,7 +103,7 @@ class RealDevicesFailureIT {
         // the small policer table has room for two rows; the call needs eight: snmpd takes two and
         // refuses the rest (resourceUnavailable), so the engine must take back what each device took
         Path models = Files.createDirectories(dir.resolve("models"));
-        Files.writeString(models.resolve("small-policer.yaml"), SMALL_POLICER_MODEL);
+        Files.writeString(models.resolve("small-policer.yaml"), SnmpTestBed.SMALL_POLICER_MODEL);
         Map<String, Object> settings = new HashMap<>(SnmpTestBed.v3(SnmpTestBed.USER));
         settings.put("model-dir", models.toString());
         DeviceAdapter snmp = snmpAdapter(SnmpTestBed.config(snmpd.port(), "small-policer", settings));

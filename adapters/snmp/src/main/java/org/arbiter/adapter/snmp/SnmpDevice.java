@@ -109,19 +109,19 @@ public final class SnmpDevice implements DeviceAdapter {
     public List<Outcome> install(List<DeviceReservation> batch, Duration timeout) {
         long deadline = deadline(timeout);
         Outcome[] out = new Outcome[batch.size()];
-        List<Integer> todo = new ArrayList<>();
+        List<Integer> remaining = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            todo.add(i);
+            remaining.add(i);
         }
-        install(batch, todo, out, deadline, 0);
+        install(batch, remaining, out, deadline, 0);
         return finished(out, batch.stream().map(DeviceReservation::id).toList());
     }
 
-    private void install(List<DeviceReservation> batch, List<Integer> todo, Outcome[] out, long deadline, int attempt) {
+    private void install(List<DeviceReservation> batch, List<Integer> remaining, Outcome[] out, long deadline, int attempt) {
         List<String> ids = batch.stream().map(DeviceReservation::id).toList();
         Map<Integer, Map<Table, List<Variable>>> wanted = new HashMap<>();
         List<Integer> encodable = new ArrayList<>();
-        for (int i : todo) {
+        for (int i : remaining) {
             try {
                 wanted.put(i, values(batch.get(i)));
                 encodable.add(i);
@@ -243,11 +243,11 @@ public final class SnmpDevice implements DeviceAdapter {
     public List<Outcome> remove(List<String> reservationIds, Duration timeout) {
         long deadline = deadline(timeout);
         Outcome[] out = new Outcome[reservationIds.size()];
-        List<Integer> todo = new ArrayList<>();
+        List<Integer> remaining = new ArrayList<>();
         for (int i = 0; i < reservationIds.size(); i++) {
-            todo.add(i);
+            remaining.add(i);
         }
-        Map<Integer, Slot> slots = resolve(reservationIds, todo, out, deadline);
+        Map<Integer, Slot> slots = resolve(reservationIds, remaining, out, deadline);
         List<RowWrite> destroys = new ArrayList<>();
         for (Map.Entry<Integer, Slot> e : slots.entrySet()) {
             Slot slot = e.getValue();
@@ -283,17 +283,17 @@ public final class SnmpDevice implements DeviceAdapter {
     private record Slot(OID index, boolean found, Map<Table, Integer> present) {
     }
 
-    /** The slot of each reservation in {@code todo}; reservations that cannot be resolved get their outcome in {@code out}. */
-    private Map<Integer, Slot> resolve(List<String> ids, List<Integer> todo, Outcome[] out, long deadline) {
+    /** The slot of each reservation in {@code remaining}; reservations that cannot be resolved get their outcome in {@code out}. */
+    private Map<Integer, Slot> resolve(List<String> ids, List<Integer> remaining, Outcome[] out, long deadline) {
         Map<Integer, Slot> slots = new LinkedHashMap<>();
-        if (todo.isEmpty()) {
+        if (remaining.isEmpty()) {
             return slots;
         }
         Table idTable = model.idTable();
         Column idColumn = model.idColumn();
         int probe = model.index().probe();
         List<VariableBinding> vbs = new ArrayList<>();
-        for (int i : todo) {
+        for (int i : remaining) {
             for (int a = 0; a < probe; a++) {
                 OID index = model.index().slot(ids.get(i), a);
                 vbs.add(new VariableBinding(idTable.oid(idColumn.number(), index)));
@@ -304,12 +304,12 @@ public final class SnmpDevice implements DeviceAdapter {
         }
         Fetched f = get(vbs, deadline);
         if (f.failure() != null) {
-            for (int i : todo) {
+            for (int i : remaining) {
                 out[i] = new Outcome(ids.get(i), f.failure().status(), f.failure().detail());
             }
             return slots;
         }
-        for (int i : todo) {
+        for (int i : remaining) {
             Slot free = null;
             Slot mine = null;
             List<String> taken = new ArrayList<>();

@@ -1,83 +1,30 @@
 package org.arbiter.adapter.snmp;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import org.arbiter.adapter.tck.DeviceAdapterContract;
-import org.arbiter.adapter.tck.DeviceProbe;
-import org.arbiter.core.adapter.DeviceAdapter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.arbiter.core.adapter.AdapterConfig;
 
 /**
  * The SNMP adapter passes the conformance kit against a real net-snmp snmpd over SNMPv3 authPriv
- * (HMAC-SHA-256 / AES-128) with the DOCSIS service-class model; the device side is read with
- * snmpwalk.
+ * (HMAC-SHA-256 / AES-128) with the DOCSIS service-class model.
  */
-class SnmpDeviceContractIT extends DeviceAdapterContract {
+class SnmpDeviceContractIT extends SnmpContract {
 
-    static final String LABEL_ID = ".1.3.6.1.4.1.8072.9999.9999.127.1.1.2";
-    static final String MIN_RESERVED_RATE = ".1.3.6.1.2.1.127.1.8.1.6";
-
-    private static SnmpTestBed bed;
-    private final List<DelayingUdpRelay> relays = new ArrayList<>();
-
-    @BeforeAll
-    static void startAgent() throws Exception {
-        bed = SnmpTestBed.start();
-    }
-
-    @AfterAll
-    static void stopAgent() throws Exception {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
-    @AfterEach
-    void stopRelays() throws Exception {
-        for (DelayingUdpRelay r : relays) {
-            r.close();
-        }
-        relays.clear();
-    }
-
-    private static DeviceAdapter adapter(int port) {
-        return new SnmpAdapterProvider().create(SnmpTestBed.config(port, "docsis-qos-service-class", SnmpTestBed.v3(SnmpTestBed.USER)));
+    @Override
+    protected AdapterConfig config(int port) {
+        return SnmpTestBed.config(port, "docsis-qos-service-class", SnmpTestBed.v3(SnmpTestBed.USER));
     }
 
     @Override
-    protected DeviceAdapter createReachable() {
-        return adapter(bed.port());
+    protected String idColumn() {
+        return SnmpTestBed.LABEL_ID;
     }
 
     @Override
-    protected DeviceAdapter createUnreachable() {
-        try {
-            return adapter(SnmpTestBed.freeUdpPort());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    protected String rateColumn() {
+        return SnmpTestBed.SERVICE_CLASS_MIN_RATE;
     }
 
     @Override
-    protected DeviceAdapter createSlow(Duration answerDelay) {
-        try {
-            DelayingUdpRelay relay = new DelayingUdpRelay(bed.port(), answerDelay);
-            relays.add(relay);
-            return adapter(relay.port());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    protected Optional<DeviceProbe> probe(DeviceAdapter reachable) {
-        return Optional.of(() -> bed.rows(LABEL_ID, MIN_RESERVED_RATE, 1).stream()
-                .map(r -> new DeviceProbe.Row(r[0], Long.parseLong(r[1]))).toList());
+    protected long rateUnitBps() {
+        return 1;
     }
 }

@@ -31,9 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SnmpDeviceIT {
 
     private static final Duration T = Duration.ofSeconds(5);
-    private static final String SERVICE_CLASS = ".1.3.6.1.2.1.127.1.8.1";
-    private static final String LABEL_ID = ".1.3.6.1.4.1.8072.9999.9999.127.1.1.2";
-    private static final String SMALL_POLICER = ".1.3.6.1.4.1.8072.9999.9999.97.2.1";
 
     private static SnmpTestBed bed;
 
@@ -91,20 +88,6 @@ class SnmpDeviceIT {
         return models;
     }
 
-    private static final String SMALL_POLICER_MODEL = """
-            model: small-policer
-            index: {kind: hash31, probe: 2}
-            tables:
-              - name: smallPolicerTable
-                entry: 1.3.6.1.4.1.8072.9999.9999.97.2.1
-                row-status: 12
-                columns:
-                  - {name: smallPolicerReservationId, column: 2, type: string, value: id}
-                  - {name: smallPolicerAddrType, column: 3, type: integer, value: address-type}
-                  - {name: smallPolicerAddr, column: 4, type: octets, value: address-octets, max-length: 16}
-                  - {name: smallPolicerRate, column: 8, type: unsigned, value: rate-kbps}
-            """;
-
     private static final String PRIORITY_MODEL = """
             model: priority-from-dscp
             index: {kind: name, prefix: prio, length: 15, probe: 1}
@@ -125,19 +108,19 @@ class SnmpDeviceIT {
     @Test
     void modelAddedAsAFileWritesItsRows() throws Exception {
         SnmpDevice a = adapter("small-policer", SnmpTestBed.v2c(SnmpTestBed.RW),
-                Map.of("model-dir", model("small-policer", SMALL_POLICER_MODEL).toString()));
+                Map.of("model-dir", model("small-policer", SnmpTestBed.SMALL_POLICER_MODEL).toString()));
         DeviceReservation r = reservation(1);
 
         assertThat(install(a, List.of(r))).extracting(Outcome::status).containsExactly(OutcomeStatus.APPLIED);
 
-        assertThat(bed.rows(SMALL_POLICER + ".2", SMALL_POLICER + ".8", 1000))
+        assertThat(bed.rows(SnmpTestBed.SMALL_POLICER + ".2", SnmpTestBed.SMALL_POLICER + ".8", 1000))
                 .extracting(row -> row[0], row -> row[1]).containsExactly(tuple(r.id(), "96000"));
     }
 
     @Test
     void fullTableGivesRejectedResourceUnavailable() throws Exception {
         SnmpDevice a = adapter("small-policer", SnmpTestBed.v2c(SnmpTestBed.RW),
-                Map.of("model-dir", model("small-policer", SMALL_POLICER_MODEL).toString()));
+                Map.of("model-dir", model("small-policer", SnmpTestBed.SMALL_POLICER_MODEL).toString()));
 
         List<Outcome> out = install(a, List.of(reservation(1), reservation(2), reservation(3)));
 
@@ -145,7 +128,7 @@ class SnmpDeviceIT {
                 .containsExactlyInAnyOrder(OutcomeStatus.APPLIED, OutcomeStatus.APPLIED, OutcomeStatus.REJECTED);
         assertThat(out).filteredOn(o -> o.status() == OutcomeStatus.REJECTED).singleElement()
                 .satisfies(o -> assertThat(o.detail()).contains("resourceUnavailable").contains("smallPolicerTable RowStatus"));
-        assertThat(bed.walk(SMALL_POLICER + ".2")).hasSize(2);
+        assertThat(bed.walk(SnmpTestBed.SMALL_POLICER + ".2")).hasSize(2);
     }
 
     @Test
@@ -160,7 +143,7 @@ class SnmpDeviceIT {
             assertThat(o.status()).isEqualTo(OutcomeStatus.REJECTED);
             assertThat(o.detail()).contains("wrongValue").contains("docsIetfQosServiceClassPriority");
         });
-        assertThat(bed.walk(LABEL_ID)).as("no label row (the SET is atomic)").doesNotContainValue(r.id());
+        assertThat(bed.walk(SnmpTestBed.LABEL_ID)).as("no label row (the SET is atomic)").doesNotContainValue(r.id());
     }
 
     @Test
@@ -176,7 +159,7 @@ class SnmpDeviceIT {
         assertThat(out).extracting(Outcome::status)
                 .containsExactly(OutcomeStatus.APPLIED, OutcomeStatus.REJECTED, OutcomeStatus.APPLIED);
         assertThat(bed.setRequests() - setsBefore).as("the refused SET, then the same SET without the culprit").isEqualTo(2);
-        assertThat(bed.walk(LABEL_ID).values()).contains(batch.get(0).id(), batch.get(2).id()).doesNotContain(batch.get(1).id());
+        assertThat(bed.walk(SnmpTestBed.LABEL_ID).values()).contains(batch.get(0).id(), batch.get(2).id()).doesNotContain(batch.get(1).id());
     }
 
     @Test
@@ -272,10 +255,10 @@ class SnmpDeviceIT {
         DeviceReservation r = reservation(54);
         install(a, List.of(r));
         String index = labelIndexOf(r.id());
-        bed.set(SERVICE_CLASS + ".4" + index, "u", "5000000");
+        bed.set(SnmpTestBed.SERVICE_CLASS + ".4" + index, "u", "5000000");
 
         assertThat(install(a, List.of(r))).extracting(Outcome::status).containsExactly(OutcomeStatus.APPLIED);
-        assertThat(bed.get(SERVICE_CLASS + ".4" + index)).isEqualTo("96000");
+        assertThat(bed.get(SnmpTestBed.SERVICE_CLASS + ".4" + index)).isEqualTo("96000");
     }
 
     @Test
@@ -298,16 +281,16 @@ class SnmpDeviceIT {
     void listLeavesOutRowsThatHoldNoReservationId() throws Exception {
         SnmpDevice a = adapter("docsis-qos-service-class", SnmpTestBed.v2c(SnmpTestBed.RW), Map.of());
         String gold = ".4.103.111.108.100";
-        bed.set(SERVICE_CLASS + ".4" + gold, "u", "20000000", SERVICE_CLASS + ".2" + gold, "i", "4");
+        bed.set(SnmpTestBed.SERVICE_CLASS + ".4" + gold, "u", "20000000", SnmpTestBed.SERVICE_CLASS + ".2" + gold, "i", "4");
         try {
             DeviceReservation r = reservation(56);
             install(a, List.of(r));
 
             assertThat(a.list(T).reservations()).extracting(DeviceReservation::id).contains(r.id())
                     .allSatisfy(id -> assertThat(id).isNotEmpty());
-            assertThat(a.list(T).reservations()).hasSize(bed.walk(LABEL_ID).size());
+            assertThat(a.list(T).reservations()).hasSize(bed.walk(SnmpTestBed.LABEL_ID).size());
         } finally {
-            bed.set(SERVICE_CLASS + ".2" + gold, "i", "6");
+            bed.set(SnmpTestBed.SERVICE_CLASS + ".2" + gold, "i", "6");
         }
     }
 
@@ -317,7 +300,7 @@ class SnmpDeviceIT {
         DeviceReservation r = reservation(57);
         install(a, List.of(r));
         String index = labelIndexOf(r.id());
-        bed.set(SERVICE_CLASS + ".2" + index, "i", "6", LABEL_ID.replaceAll("\\.2$", ".5") + index, "i", "6");
+        bed.set(SnmpTestBed.SERVICE_CLASS + ".2" + index, "i", "6", SnmpTestBed.LABEL_ID.replaceAll("\\.2$", ".5") + index, "i", "6");
 
         assertThat(a.list(T).reservations()).extracting(DeviceReservation::id).doesNotContain(r.id());
         assertThat(a.remove(List.of(r.id()), T)).extracting(Outcome::status).containsExactly(OutcomeStatus.NOT_FOUND);
@@ -325,7 +308,7 @@ class SnmpDeviceIT {
 
     /** The row index suffix (".4.97...") of the label row holding the id, read with the CLI. */
     private static String labelIndexOf(String id) throws Exception {
-        return bed.walk(LABEL_ID).entrySet().stream().filter(e -> e.getValue().equals(id)).map(e -> e.getKey().substring(LABEL_ID.length()))
+        return bed.walk(SnmpTestBed.LABEL_ID).entrySet().stream().filter(e -> e.getValue().equals(id)).map(e -> e.getKey().substring(SnmpTestBed.LABEL_ID.length()))
                 .findFirst().orElseThrow(() -> new AssertionError("no label row holds " + id));
     }
 }

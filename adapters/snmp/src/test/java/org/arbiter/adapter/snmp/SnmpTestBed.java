@@ -46,6 +46,36 @@ public final class SnmpTestBed implements AutoCloseable {
     /** The simulator's status scalar counting SET requests. */
     public static final String SET_COUNTER = ".1.3.6.1.4.1.8072.9999.9999.0.2.0";
 
+    /** docsIetfQosServiceClassTable (DOCS-IETF-QOS-MIB, RFC 4323) entry. */
+    public static final String SERVICE_CLASS = ".1.3.6.1.2.1.127.1.8.1";
+    /** Its RowStatus column. */
+    public static final String SERVICE_CLASS_STATUS = SERVICE_CLASS + ".2";
+    /** Its MaxTrafficRate column (bit/s). */
+    public static final String SERVICE_CLASS_MAX_RATE = SERVICE_CLASS + ".4";
+    /** Its MinReservedRate column (bit/s). */
+    public static final String SERVICE_CLASS_MIN_RATE = SERVICE_CLASS + ".6";
+    /** The label table's reservation id column (same index as the service class). */
+    public static final String LABEL_ID = ".1.3.6.1.4.1.8072.9999.9999.127.1.1.2";
+    /** The policer table's reservation id and rate (kbit/s) columns. */
+    public static final String POLICER_ID = ".1.3.6.1.4.1.8072.9999.9999.97.1.1.2";
+    public static final String POLICER_RATE_KBPS = ".1.3.6.1.4.1.8072.9999.9999.97.1.1.8";
+    /** The small policer table's entry: room for two rows, so a third is refused (resourceUnavailable). */
+    public static final String SMALL_POLICER = ".1.3.6.1.4.1.8072.9999.9999.97.2.1";
+    /** A device model on the small policer table, as an operator would add it in a model directory. */
+    public static final String SMALL_POLICER_MODEL = """
+            model: small-policer
+            index: {kind: hash31, probe: 2}
+            tables:
+              - name: smallPolicerTable
+                entry: 1.3.6.1.4.1.8072.9999.9999.97.2.1
+                row-status: 12
+                columns:
+                  - {name: smallPolicerReservationId, column: 2, type: string, value: id}
+                  - {name: smallPolicerAddrType, column: 3, type: integer, value: address-type}
+                  - {name: smallPolicerAddr, column: 4, type: octets, value: address-octets, max-length: 16}
+                  - {name: smallPolicerRate, column: 8, type: unsigned, value: rate-kbps}
+            """;
+
     private final Path dir;
     private final int port;
     private final Process snmpd;

@@ -42,8 +42,6 @@ class SnmpThroughputIT {
     private static final int SINGLES = 200;
     private static final int BATCH = 50;
     private static final int BATCHES = 4;
-    private static final String LABEL_ID = ".1.3.6.1.4.1.8072.9999.9999.127.1.1.2";
-    private static final String MAX_TRAFFIC_RATE = ".1.3.6.1.2.1.127.1.8.1.4";
 
     private static SnmpTestBed bed;
 
@@ -68,7 +66,7 @@ class SnmpThroughputIT {
 
     /** What the agent holds now, read with snmpwalk: "reservation id=MaxTrafficRate" per row. */
     private static List<String> deviceRows() throws Exception {
-        return bed.rows(LABEL_ID, MAX_TRAFFIC_RATE, 1).stream().map(r -> r[0] + "=" + r[1]).toList();
+        return bed.rows(SnmpTestBed.LABEL_ID, SnmpTestBed.SERVICE_CLASS_MAX_RATE, 1).stream().map(r -> r[0] + "=" + r[1]).toList();
     }
 
     private static List<String> expected(List<DeviceReservation> rs) {
