@@ -84,11 +84,20 @@ public final class BenchWorld {
 
     /** Writes {@code topology.yaml} and {@code policy/} into {@code dir}; returns the topology file. */
     public static Path write(Path dir, int lines) throws IOException {
-        Path policy = Files.createDirectories(dir.resolve("policy"));
-        Files.writeString(policy.resolve("classes.yaml"), classes());
-        Files.writeString(policy.resolve("subscribers.yaml"), groups());
-        Files.writeString(policy.resolve("rules.yaml"), rules());
+        writePolicy(Files.createDirectories(dir.resolve("policy")));
         return Files.writeString(dir.resolve("topology.yaml"), topology(lines));
+    }
+
+    /**
+     * Writes the benchmark policy (classes, subscriber groups and the 50 rules) into {@code dir}:
+     * a game flow of {@code sip:*@home.example} is decided by rule 47 (basic-gaming), an audio
+     * flow by rule 49 (voice).
+     */
+    public static Path writePolicy(Path dir) throws IOException {
+        Files.writeString(dir.resolve("classes.yaml"), classes());
+        Files.writeString(dir.resolve("subscribers.yaml"), groups());
+        Files.writeString(dir.resolve("rules.yaml"), rules());
+        return dir;
     }
 
     static String classes() {
