@@ -680,8 +680,6 @@ public final class JdbcLedger implements Ledger {
     static final String EXPIRY_SCAN = "SELECT session_id FROM holds WHERE expiry_due >= ? AND expiry_due <= ? "
             + "ORDER BY expiry_due FETCH FIRST ? ROWS ONLY";
 
-    private static final Instant EPOCH = Instant.EPOCH;
-
     @Override
     public List<SessionRelease> expire(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
@@ -691,7 +689,7 @@ public final class JdbcLedger implements Ledger {
         List<String> due = transact("expiry scan", tx -> {
             Set<String> ids = new TreeSet<>();
             try (PreparedStatement ps = tx.c.prepareStatement(EXPIRY_SCAN)) {
-                setTime(ps, 1, EPOCH);
+                setTime(ps, 1, Instant.EPOCH);
                 setTime(ps, 2, now);
                 ps.setInt(3, (int) Math.min(100_000L, limit * 8L));
                 try (ResultSet rs = ps.executeQuery()) {

@@ -25,7 +25,6 @@ import org.arbiter.core.ledger.HoldRequest;
 import org.arbiter.core.ledger.HoldState;
 import org.arbiter.core.ledger.Ledger;
 import org.arbiter.core.ledger.SessionRelease;
-import org.arbiter.core.ledger.SessionView;
 import org.arbiter.core.policy.Decision;
 import org.arbiter.core.policy.FlowGrant;
 import org.arbiter.core.policy.PolicyEngine;
@@ -147,7 +146,7 @@ public final class PdpEngine {
             }
             // an update that shrank the session: take what it no longer holds off the devices
             Map<String, List<String>> gone = admission.status() == Admission.Status.ADMITTED
-                    ? ended(request.sessionId(), admission, nowIds) : Map.of();
+                    ? ended(admission, nowIds) : Map.of();
             if (!gone.isEmpty()) {
                 enforcer.removeIds(gone);
             }
@@ -162,15 +161,11 @@ public final class PdpEngine {
     }
 
     /**
-     * The reservations an admission ended, by device: the holds the ledger reports as released,
-     * else (a ledger that does not report them) every ended hold of the session that the session
-     * no longer holds, read from the ledger; removing a reservation a device no longer has is
-     * harmless (NOT_FOUND).
+     * The reservations an admission ended, by device: the holds the ledger reports as released
+     * that the session no longer holds.
      */
-    private Map<String, List<String>> ended(String sessionId, Admission admission, Set<String> nowIds) {
-        List<Hold> candidates = admission.reportsReleased() ? admission.released()
-                : ledger.session(sessionId).map(SessionView::holds).orElse(List.of()).stream()
-                        .filter(h -> !h.state().active()).toList();
+    private static Map<String, List<String>> ended(Admission admission, Set<String> nowIds) {
+        List<Hold> candidates = admission.released();
         Map<String, List<String>> out = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         for (Hold h : candidates) {

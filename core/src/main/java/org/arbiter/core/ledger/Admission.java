@@ -13,26 +13,15 @@ import org.arbiter.core.qos.FlowKey;
  *     fit, with the bit/s that would have fitted; empty otherwise
  * @param released the holds this transaction ended because the session no longer asks for their
  *     reservation (an update that shrank the session), as they were before it; empty when it ended
- *     none; {@code null} when the ledger does not report them, so that a caller that must take them
- *     off the devices has to read the session instead. A hold whose reservation the session keeps
- *     with other parameters is replaced, not released, and is not listed.
+ *     none. A hold whose reservation the session keeps with other parameters is replaced, not
+ *     released, and is not listed.
  */
 public record Admission(Status status, List<Hold> holds, List<Shortfall> shortfalls, List<Hold> released) {
 
     public Admission {
         holds = List.copyOf(holds);
         shortfalls = List.copyOf(shortfalls);
-        released = released == null ? null : List.copyOf(released);
-    }
-
-    /** An outcome that does not report the released holds ({@link #released()} is {@code null}). */
-    public Admission(Status status, List<Hold> holds, List<Shortfall> shortfalls) {
-        this(status, holds, shortfalls, null);
-    }
-
-    /** True when {@link #released()} lists the holds this transaction ended. */
-    public boolean reportsReleased() {
-        return released != null;
+        released = List.copyOf(released);
     }
 
     /** Admission outcomes. */

@@ -35,7 +35,11 @@ public interface Ledger extends AutoCloseable {
     /** The access path of a subscriber address, or empty when no attachment covers it. */
     Optional<AccessPath> resolve(String address);
 
-    /** Admits a request: all holds or none. */
+    /**
+     * Admits a request: all holds or none. The answer lists the session's active holds afterwards
+     * and the holds the admission released (an update that shrank the session), so that the
+     * caller can take those off the devices without reading the session.
+     */
     Admission admit(AdmissionRequest request);
 
     /**

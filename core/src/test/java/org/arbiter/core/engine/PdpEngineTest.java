@@ -324,7 +324,7 @@ class PdpEngineTest {
 
     @Test
     void committedHoldsAreAnsweredWithoutReadingTheSession() {
-        CountingLedger counting = new CountingLedger(ledger, true);
+        CountingLedger counting = new CountingLedger(ledger);
 
         AuthorizationResult r = engineOn(counting).authorize(aar("s1", ALICE, 1_000_000, 2_000_000));
 
@@ -338,7 +338,7 @@ class PdpEngineTest {
 
     @Test
     void updateThatShrinksTheSessionRemovesExactlyTheReleasedHoldsFromTheDevices() {
-        CountingLedger counting = new CountingLedger(ledger, true);
+        CountingLedger counting = new CountingLedger(ledger);
         PdpEngine e = engineOn(counting);
         e.authorize(aar("s1", ALICE, 1_000_000, 1_000_000));
         Set<String> dslamBefore = Set.copyOf(dslam.rows.keySet());
@@ -357,34 +357,13 @@ class PdpEngineTest {
         assertThat(usedUl("line-alice")).isEqualTo(1_000_000);
     }
 
-    @Test
-    void updateThatShrinksTheSessionOnALedgerThatDoesNotReportReleasedHoldsStillClearsTheDevices() {
-        CountingLedger silent = new CountingLedger(ledger, false);
-        PdpEngine e = engineOn(silent);
-        e.authorize(aar("s1", ALICE, 1_000_000, 1_000_000));
-
-        AuthorizationResult up = e.authorize(aar("s1", ALICE, 1_000_000, 0));
-
-        assertThat(up.code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
-        assertThat(silent.sessionReads).isEqualTo(2);
-        assertThat(dslam.rows.values()).singleElement()
-                .satisfies(r -> assertThat(r.direction()).isEqualTo(org.arbiter.core.qos.Direction.UPLINK));
-        assertThat(cmts.rows.values()).singleElement()
-                .satisfies(r -> assertThat(r.direction()).isEqualTo(org.arbiter.core.qos.Direction.DOWNLINK));
-    }
-
-    /**
-     * A ledger that counts session reads; {@code reportReleased false} strips the released holds
-     * from every admission, as a ledger that does not report them.
-     */
+    /** A ledger that counts session reads. */
     static final class CountingLedger implements Ledger {
         private final Ledger delegate;
-        private final boolean reportReleased;
         volatile int sessionReads;
 
-        CountingLedger(Ledger delegate, boolean reportReleased) {
+        CountingLedger(Ledger delegate) {
             this.delegate = delegate;
-            this.reportReleased = reportReleased;
         }
 
         @Override
@@ -394,8 +373,7 @@ class PdpEngineTest {
 
         @Override
         public Admission admit(AdmissionRequest request) {
-            Admission a = delegate.admit(request);
-            return reportReleased ? a : new Admission(a.status(), a.holds(), a.shortfalls());
+            return delegate.admit(request);
         }
 
         @Override

@@ -38,7 +38,6 @@ class InMemoryLedgerTest {
     void aFirstAdmissionReleasesNothing() {
         Admission a = admit(1_000_000, 1_000_000);
 
-        assertThat(a.reportsReleased()).isTrue();
         assertThat(a.released()).isEmpty();
     }
 
@@ -75,13 +74,5 @@ class InMemoryLedgerTest {
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.released()).isEmpty();
         assertThat(ledger.session("s1").orElseThrow().holds()).allMatch(h -> h.state().active());
-    }
-
-    @Test
-    void anAdmissionBuiltWithoutReleasedHoldsDoesNotReportThem() {
-        Admission a = new Admission(Admission.Status.ADMITTED, List.of(), List.of());
-
-        assertThat(a.reportsReleased()).isFalse();
-        assertThat(a.released()).isNull();
     }
 }
