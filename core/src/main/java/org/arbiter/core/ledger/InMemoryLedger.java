@@ -3,32 +3,96 @@ package org.arbiter.core.ledger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.arbiter.core.policy.Decision;
 import org.arbiter.core.qos.Direction;
 import org.arbiter.core.session.TerminationCause;
 
 /**
- * A single-node ledger in memory, for tests of the engine and for embedding where durability is
- * not wanted. It honours the whole {@link Ledger} contract except durability: what it holds is
- * gone with the process. One lock serialises every call.
+ * A single-node ledger in memory. It honours the whole {@link Ledger} contract except durability:
+ * what it holds is gone with the process. One lock (this object's monitor) serialises every call.
+ *
+ * <p>It serves tests of the engine, embedding where durability is not wanted, and as the state of
+ * a durable ledger that journals every change it makes (the db module's journal ledger). For that
+ * use it can forget ended sessions ({@code retainEnded = false}), takes the ids of new holds and
+ * billing records from an {@link Ids} source, and ends or bills one named session
+ * ({@link #expireSession}, {@link #writeInterim(String, Instant)}) so that a recorded expiry or
+ * interim sweep can be applied again exactly.
+ *
+ * <p>Pool use is kept in counters per pool and direction, changed with every hold that becomes
+ * active or final; sessions wait for expiry in an index ordered by their earliest active expiry.
+ * An admission therefore costs the same whatever the number of sessions.
+ *
+ * <p><b>Session lifecycle</b> (per Session-Id): unknown → (admit) active with RESERVED holds →
+ * (commit) COMMITTED → (release | expiry) ended, holds RELEASED or EXPIRED, final CDR written.
+ * An update admission replaces the desired holds of an active session. An admission of an ended
+ * session starts a new run of it. A repeated admission with the same holds is UNCHANGED and only
+ * moves the authorization expiry later.
  */
 public final class InMemoryLedger implements Ledger {
 
-    private final Topology topology;
+    /** Where the ids of new holds and billing records come from. */
+    public interface Ids {
+        /** The id of the next hold; ids increase within one admission. */
+        long nextHoldId();
+
+        /** The id of the next billing record. */
+        String nextRecordId();
+    }
+
+    /** Hold ids counting from 1 and random record ids. */
+    public static Ids countingIds() {
+        return new Ids() {
+            private long next = 1;
+
+            @Override
+            public long nextHoldId() {
+                return next++;
+            }
+
+            @Override
+            public String nextRecordId() {
+                return UUID.randomUUID().toString();
+            }
+        };
+    }
+
+    private static final Comparator<Session> BY_DUE = Comparator.comparing((Session s) -> s.due)
+            .thenComparing(s -> s.id);
+
+    private volatile Topology topology;
+    private final boolean retainEnded;
+    private final Ids ids;
     private final Map<String, Session> sessions = new LinkedHashMap<>();
+    /** Active bit/s per pool: [uplink, downlink]. */
+    private final Map<String, long[]> used = new HashMap<>();
+    /** Active sessions by their earliest active expiry. */
+    private final TreeSet<Session> dues = new TreeSet<>(BY_DUE);
     private final List<ChargingRecord> records = new ArrayList<>();
     private final List<Decision> rejections = new ArrayList<>();
-    private long nextHoldId = 1;
 
+    /** A ledger that keeps ended sessions and every billing record, for tests and embedding. */
     public InMemoryLedger(Topology topology) {
+        this(topology, true, countingIds());
+    }
+
+    /**
+     * @param retainEnded whether ended sessions and billing records stay readable
+     *     ({@link #session}, {@link #chargingRecords()}); false keeps only active sessions
+     * @param ids where new hold and record ids come from
+     */
+    public InMemoryLedger(Topology topology, boolean retainEnded, Ids ids) {
         this.topology = Objects.requireNonNull(topology, "topology");
+        this.retainEnded = retainEnded;
+        this.ids = Objects.requireNonNull(ids, "ids");
     }
 
     private static final class Session {
@@ -45,6 +109,8 @@ public final class InMemoryLedger implements Ledger {
         int interims;
         /** When the last interim record was written, or {@code null}. */
         Instant lastInterimAt;
+        /** The earliest expiry of an active hold while the session is in {@link #dues}. */
+        Instant due;
 
         Session(AdmissionRequest r) {
             this.id = r.sessionId();
@@ -56,7 +122,26 @@ public final class InMemoryLedger implements Ledger {
         }
 
         boolean active() {
-            return holds.stream().anyMatch(h -> h.state().active());
+            for (Hold h : holds) {
+                if (h.state().active()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        List<Hold> activeHolds() {
+            List<Hold> out = new ArrayList<>();
+            for (Hold h : holds) {
+                if (h.state().active()) {
+                    out.add(h);
+                }
+            }
+            return out;
+        }
+
+        boolean modified() {
+            return decision.grants().stream().anyMatch(g -> g.modified());
         }
     }
 
@@ -65,11 +150,37 @@ public final class InMemoryLedger implements Ledger {
         return topology.resolve(address);
     }
 
+    /** The topology admissions are checked against. */
+    public Topology topology() {
+        return topology;
+    }
+
+    /**
+     * Replaces the topology. Holds stay where they are; a pool that is gone admits nothing more
+     * (its paths no longer resolve) and keeps counting its holds until they end.
+     */
+    public synchronized void topology(Topology next) {
+        this.topology = Objects.requireNonNull(next, "topology");
+    }
+
     @Override
     public synchronized Admission admit(AdmissionRequest r) {
+        return admit(r, true);
+    }
+
+    /**
+     * Applies an admission that was admitted before, without checking capacity: a durable ledger
+     * rebuilding its state from its journal. The topology may have changed since; the pools then
+     * stay overbooked until the holds end, as after a forced topology change.
+     */
+    public synchronized Admission restore(AdmissionRequest r) {
+        return admit(r, false);
+    }
+
+    private Admission admit(AdmissionRequest r, boolean check) {
         Session existing = sessions.get(r.sessionId());
-        Map<String, Hold> current = new HashMap<>();
-        if (existing != null && existing.active()) {
+        Map<String, Hold> current = new LinkedHashMap<>();
+        if (existing != null) {
             for (Hold h : existing.holds) {
                 if (h.state().active()) {
                     current.put(h.reservationId(), h);
@@ -91,27 +202,84 @@ public final class InMemoryLedger implements Ledger {
             return c != null && c.bandwidthBps() == e.getValue().bandwidthBps() && c.dscp() == e.getValue().dscp();
         });
         if (same && !current.isEmpty()) {
-            return new Admission(Admission.Status.UNCHANGED, List.copyOf(current.values()), List.of(), List.of());
+            refresh(existing, r);
+            return new Admission(Admission.Status.UNCHANGED, existing.activeHolds(), List.of(), List.of());
         }
-        // headroom per pool and direction, not counting this session's own current holds
-        Map<String, Long> used = usage();
-        for (Hold c : current.values()) {
-            used.merge(key(c.poolId(), c.direction()), -c.bandwidthBps(), Long::sum);
+        List<Admission.Shortfall> shortfalls = check ? shortfalls(r, current.values(), desired.values()) : List.of();
+        if (!shortfalls.isEmpty()) {
+            return new Admission(Admission.Status.INSUFFICIENT_CAPACITY, List.of(), shortfalls, List.of());
+        }
+        boolean running = existing != null && !current.isEmpty();
+        Session s = running ? existing : new Session(r);
+        unindex(s);
+        s.decision = r.decision();
+        s.authorizedUntil = r.authorizedUntil();
+        List<Hold> next = new ArrayList<>();
+        List<Hold> released = new ArrayList<>();
+        for (Hold h : s.holds) {
+            if (!h.state().active()) {
+                next.add(h);
+            } else {
+                count(h, -1);
+                if (!desired.containsKey(h.reservationId())) {
+                    next.add(withState(h, HoldState.RELEASED, h.expiresAt()));
+                    released.add(h);
+                }
+            }
+        }
+        List<Hold> active = new ArrayList<>();
+        for (Hold d : desired.values()) {
+            Hold c = current.get(d.reservationId());
+            HoldState st = c != null && c.bandwidthBps() == d.bandwidthBps() && c.dscp() == d.dscp()
+                    ? c.state() : HoldState.RESERVED;
+            Hold h = new Hold(ids.nextHoldId(), d.sessionId(), d.flow(), d.direction(), d.partyAddress(), d.poolId(),
+                    d.deviceId(), d.bandwidthBps(), d.dscp(), d.maxLatencyMs(), st,
+                    st == HoldState.COMMITTED ? r.authorizedUntil() : r.reservedUntil());
+            active.add(h);
+            count(h, 1);
+        }
+        next.addAll(active);
+        s.holds = next;
+        if (!running) {
+            sessions.remove(s.id);
+        }
+        sessions.put(s.id, s);
+        index(s);
+        return new Admission(Admission.Status.ADMITTED, active, List.of(), released);
+    }
+
+    /** A repeated admission: the decision is the latest, the authorization ends no earlier than before. */
+    private void refresh(Session s, AdmissionRequest r) {
+        s.decision = r.decision();
+        if (s.authorizedUntil == null || r.authorizedUntil().isAfter(s.authorizedUntil)) {
+            s.authorizedUntil = r.authorizedUntil();
+            unindex(s);
+            s.holds.replaceAll(h -> h.state() == HoldState.COMMITTED ? withState(h, h.state(), r.authorizedUntil()) : h);
+            index(s);
+        }
+    }
+
+    /** Every flow direction that does not fit, not counting the session's own current holds. */
+    private List<Admission.Shortfall> shortfalls(AdmissionRequest r, Iterable<Hold> current, Iterable<Hold> desired) {
+        Map<String, Long> own = new HashMap<>();
+        for (Hold c : current) {
+            own.merge(key(c.poolId(), c.direction()), c.bandwidthBps(), Long::sum);
         }
         Map<String, Long> wanted = new HashMap<>();
-        for (Hold d : desired.values()) {
+        for (Hold d : desired) {
             wanted.merge(key(d.poolId(), d.direction()), d.bandwidthBps(), Long::sum);
         }
         List<Admission.Shortfall> shortfalls = new ArrayList<>();
+        Topology t = topology;
         for (HoldRequest hr : r.holds()) {
             long avail = Long.MAX_VALUE;
             String tightest = null;
             boolean short_ = false;
             for (PathHop hop : hr.path().hops()) {
-                PoolSpec p = topology.pool(hop.poolId()).orElseThrow(
+                PoolSpec p = t.pool(hop.poolId()).orElseThrow(
                         () -> new LedgerException("path names unknown pool '" + hop.poolId() + "'"));
                 String k = key(p.id(), hr.direction());
-                long headroom = p.admissible(hr.direction()) - used.getOrDefault(k, 0L);
+                long headroom = p.admissible(hr.direction()) - used(p.id(), hr.direction()) + own.getOrDefault(k, 0L);
                 if (wanted.getOrDefault(k, 0L) > headroom) {
                     short_ = true;
                 }
@@ -125,57 +293,46 @@ public final class InMemoryLedger implements Ledger {
                         hr.bandwidthBps(), Math.max(0, avail)));
             }
         }
-        if (!shortfalls.isEmpty()) {
-            return new Admission(Admission.Status.INSUFFICIENT_CAPACITY, List.of(), shortfalls, List.of());
-        }
-        Session s = existing != null && existing.active() ? existing : new Session(r);
-        s.decision = r.decision();
-        s.authorizedUntil = r.authorizedUntil();
-        List<Hold> next = new ArrayList<>();
-        List<Hold> released = new ArrayList<>();
-        for (Hold h : s.holds) {
-            if (!h.state().active()) {
-                next.add(h);
-            } else if (!desired.containsKey(h.reservationId())) {
-                next.add(withState(h, HoldState.RELEASED, h.expiresAt()));
-                released.add(h);
-            }
-        }
-        List<Hold> active = new ArrayList<>();
-        for (Hold d : desired.values()) {
-            Hold c = current.get(d.reservationId());
-            HoldState st = c != null && c.bandwidthBps() == d.bandwidthBps() && c.dscp() == d.dscp()
-                    ? c.state() : HoldState.RESERVED;
-            Hold h = new Hold(nextHoldId++, d.sessionId(), d.flow(), d.direction(), d.partyAddress(), d.poolId(),
-                    d.deviceId(), d.bandwidthBps(), d.dscp(), d.maxLatencyMs(), st,
-                    st == HoldState.COMMITTED ? r.authorizedUntil() : r.reservedUntil());
-            active.add(h);
-        }
-        next.addAll(active);
-        s.holds = next;
-        sessions.put(s.id, s);
-        return new Admission(Admission.Status.ADMITTED, active, List.of(), released);
+        return shortfalls;
     }
 
     private static String key(String pool, Direction d) {
         return pool + "/" + d.label();
     }
 
-    private Map<String, Long> usage() {
-        Map<String, Long> used = new HashMap<>();
-        for (Session s : sessions.values()) {
-            for (Hold h : s.holds) {
-                if (h.state().active()) {
-                    used.merge(key(h.poolId(), h.direction()), h.bandwidthBps(), Long::sum);
-                }
+    private long used(String pool, Direction d) {
+        long[] u = used.get(pool);
+        return u == null ? 0 : u[d == Direction.UPLINK ? 0 : 1];
+    }
+
+    /** Adds ({@code sign} 1) or removes (-1) an active hold's bandwidth from its pool's counter. */
+    private void count(Hold h, int sign) {
+        long[] u = used.computeIfAbsent(h.poolId(), k -> new long[2]);
+        u[h.direction() == Direction.UPLINK ? 0 : 1] += sign * h.bandwidthBps();
+    }
+
+    private void unindex(Session s) {
+        if (s.due != null) {
+            dues.remove(s);
+            s.due = null;
+        }
+    }
+
+    private void index(Session s) {
+        Instant due = null;
+        for (Hold h : s.holds) {
+            if (h.state().active() && (due == null || h.expiresAt().isBefore(due))) {
+                due = h.expiresAt();
             }
         }
-        return used;
+        if (due != null) {
+            s.due = due;
+            dues.add(s);
+        }
     }
 
     private static Hold withState(Hold h, HoldState st, Instant expiresAt) {
-        return new Hold(h.holdId(), h.sessionId(), h.flow(), h.direction(), h.partyAddress(), h.poolId(),
-                h.deviceId(), h.bandwidthBps(), h.dscp(), h.maxLatencyMs(), st, expiresAt);
+        return h.withState(st, expiresAt);
     }
 
     @Override
@@ -184,7 +341,9 @@ public final class InMemoryLedger implements Ledger {
         if (s == null || s.holds.stream().noneMatch(h -> h.state() == HoldState.RESERVED)) {
             return false;
         }
+        unindex(s);
         s.holds.replaceAll(h -> h.state() == HoldState.RESERVED ? withState(h, HoldState.COMMITTED, s.authorizedUntil) : h);
+        index(s);
         if (s.committedAt == null) {
             s.committedAt = now;
         }
@@ -195,7 +354,9 @@ public final class InMemoryLedger implements Ledger {
     public synchronized void extend(String sessionId, Instant until) {
         Session s = sessions.get(sessionId);
         if (s != null) {
+            unindex(s);
             s.holds.replaceAll(h -> h.state() == HoldState.COMMITTED ? withState(h, h.state(), until) : h);
+            index(s);
         }
     }
 
@@ -209,14 +370,20 @@ public final class InMemoryLedger implements Ledger {
     }
 
     private SessionRelease end(Session s, HoldState finalState, TerminationCause cause, Instant now) {
-        List<Hold> ended = s.holds.stream().filter(h -> h.state().active()).toList();
+        unindex(s);
+        List<Hold> ended = s.activeHolds();
+        for (Hold h : ended) {
+            count(h, -1);
+        }
         s.holds.replaceAll(h -> h.state().active() ? withState(h, finalState, h.expiresAt()) : h);
-        List<ChargingRecord.ChargedFlow> flows = charged(ended);
-        ChargingRecord cdr = new ChargingRecord(UUID.randomUUID().toString(), s.id, s.chargingId, s.subscriber,
-                s.originHost, s.createdAt, s.committedAt, now, flows,
-                s.decision.grants().stream().anyMatch(g -> g.modified()),
+        ChargingRecord cdr = new ChargingRecord(ids.nextRecordId(), s.id, s.chargingId, s.subscriber,
+                s.originHost, s.createdAt, s.committedAt, now, charged(ended), s.modified(),
                 s.decision.policyVersion(), s.decision.ruleId(), cause, ChargingRecord.Kind.STOP, s.interims + 1);
-        records.add(cdr);
+        if (retainEnded) {
+            records.add(cdr);
+        } else {
+            sessions.remove(s.id);
+        }
         return new SessionRelease(s.id, s.originHost, ended, cdr);
     }
 
@@ -234,46 +401,89 @@ public final class InMemoryLedger implements Ledger {
             throw new IllegalArgumentException("interval must be positive, was " + interval);
         }
         Instant cutoff = now.minus(interval);
-        List<ChargingRecord> out = new ArrayList<>();
+        List<Session> due = new ArrayList<>();
         for (Session s : sessions.values()) {
-            if (out.size() >= limit) {
+            if (due.size() >= limit) {
                 break;
             }
-            List<Hold> active = s.holds.stream().filter(h -> h.state().active()).toList();
-            boolean committed = active.stream().anyMatch(h -> h.state() == HoldState.COMMITTED);
-            boolean stale = active.stream().anyMatch(h -> !h.expiresAt().isAfter(now));
             Instant last = s.lastInterimAt != null ? s.lastInterimAt : s.committedAt;
-            if (!committed || stale || last == null || last.isAfter(cutoff)) {
-                continue;
+            if (last != null && !last.isAfter(cutoff) && billable(s, now)) {
+                due.add(s);
             }
-            s.interims++;
-            s.lastInterimAt = now;
-            ChargingRecord cdr = new ChargingRecord(UUID.randomUUID().toString(), s.id, s.chargingId, s.subscriber,
-                    s.originHost, s.createdAt, s.committedAt, now, charged(active),
-                    s.decision.grants().stream().anyMatch(g -> g.modified()),
-                    s.decision.policyVersion(), s.decision.ruleId(), null, ChargingRecord.Kind.INTERIM, s.interims);
-            records.add(cdr);
-            out.add(cdr);
+        }
+        List<ChargingRecord> out = new ArrayList<>();
+        for (Session s : due) {
+            out.add(interim(s, now));
         }
         return out;
     }
 
-    @Override
-    public synchronized List<SessionRelease> expire(Instant now, int limit) {
-        List<SessionRelease> out = new ArrayList<>();
-        for (Session s : sessions.values()) {
-            if (out.size() >= limit) {
-                break;
-            }
-            boolean stale = s.holds.stream().anyMatch(h -> h.state().active() && !h.expiresAt().isAfter(now));
-            if (stale) {
-                boolean reservedOnly = s.holds.stream().filter(h -> h.state().active())
-                        .allMatch(h -> h.state() == HoldState.RESERVED);
-                out.add(end(s, HoldState.EXPIRED,
-                        reservedOnly ? TerminationCause.HOLD_EXPIRED : TerminationCause.DIAMETER_AUTH_EXPIRED, now));
+    /**
+     * Writes the interim record of one session at {@code now}, as {@link #writeInterim(Instant,
+     * Duration, int)} did when it chose the session: empty when the session is unknown, not
+     * committed, ended or past its expiry.
+     */
+    public synchronized Optional<ChargingRecord> writeInterim(String sessionId, Instant now) {
+        Session s = sessions.get(sessionId);
+        return s != null && billable(s, now) ? Optional.of(interim(s, now)) : Optional.empty();
+    }
+
+    /** Committed, still running, and no active hold past its expiry. */
+    private static boolean billable(Session s, Instant now) {
+        boolean committed = false;
+        for (Hold h : s.holds) {
+            if (h.state().active()) {
+                if (!h.expiresAt().isAfter(now)) {
+                    return false;
+                }
+                committed |= h.state() == HoldState.COMMITTED;
             }
         }
+        return committed && s.committedAt != null;
+    }
+
+    private ChargingRecord interim(Session s, Instant now) {
+        s.interims++;
+        s.lastInterimAt = now;
+        ChargingRecord cdr = new ChargingRecord(ids.nextRecordId(), s.id, s.chargingId, s.subscriber,
+                s.originHost, s.createdAt, s.committedAt, now, charged(s.activeHolds()), s.modified(),
+                s.decision.policyVersion(), s.decision.ruleId(), null, ChargingRecord.Kind.INTERIM, s.interims);
+        if (retainEnded) {
+            records.add(cdr);
+        }
+        return cdr;
+    }
+
+    @Override
+    public synchronized List<SessionRelease> expire(Instant now, int limit) {
+        List<Session> stale = new ArrayList<>();
+        for (Session s : dues) {
+            if (stale.size() >= limit || s.due.isAfter(now)) {
+                break;
+            }
+            stale.add(s);
+        }
+        List<SessionRelease> out = new ArrayList<>();
+        for (Session s : stale) {
+            out.add(expire(s, now));
+        }
         return out;
+    }
+
+    /**
+     * Ends one session whose active holds include one past its expiry at {@code now}, as
+     * {@link #expire(Instant, int)} does; empty when the session is unknown, ended or not due.
+     */
+    public synchronized Optional<SessionRelease> expireSession(String sessionId, Instant now) {
+        Session s = sessions.get(sessionId);
+        return s != null && s.due != null && !s.due.isAfter(now) ? Optional.of(expire(s, now)) : Optional.empty();
+    }
+
+    private SessionRelease expire(Session s, Instant now) {
+        boolean reservedOnly = s.holds.stream().filter(h -> h.state().active())
+                .allMatch(h -> h.state() == HoldState.RESERVED);
+        return end(s, HoldState.EXPIRED,
+                reservedOnly ? TerminationCause.HOLD_EXPIRED : TerminationCause.DIAMETER_AUTH_EXPIRED, now);
     }
 
     @Override
@@ -284,28 +494,44 @@ public final class InMemoryLedger implements Ledger {
                         s.decision.policyVersion(), s.decision.ruleId()));
     }
 
+    /** Sessions holding capacity now. */
+    public synchronized int activeSessions() {
+        return dues.size();
+    }
+
     @Override
     public synchronized List<PoolUsage> pools() {
-        Map<String, Long> used = usage();
         return topology.pools().stream()
-                .map(p -> new PoolUsage(p, used.getOrDefault(key(p.id(), Direction.UPLINK), 0L),
-                        used.getOrDefault(key(p.id(), Direction.DOWNLINK), 0L)))
+                .map(p -> new PoolUsage(p, used(p.id(), Direction.UPLINK), used(p.id(), Direction.DOWNLINK)))
                 .toList();
+    }
+
+    /** Active bit/s on a pool per direction, also for a pool the topology no longer has. */
+    public synchronized long usedBps(String poolId, Direction direction) {
+        return used(poolId, direction);
     }
 
     @Override
     public synchronized List<Hold> activeHoldsOn(String deviceId) {
-        return sessions.values().stream().flatMap(s -> s.holds.stream())
-                .filter(h -> h.state().active() && deviceId.equals(h.deviceId()))
-                .toList();
+        List<Hold> out = new ArrayList<>();
+        for (Session s : dues) {
+            for (Hold h : s.holds) {
+                if (h.state().active() && deviceId.equals(h.deviceId())) {
+                    out.add(h);
+                }
+            }
+        }
+        return out;
     }
 
     @Override
     public synchronized void recordRejection(String sessionId, String originHost, Decision decision, Instant now) {
-        rejections.add(decision);
+        if (retainEnded) {
+            rejections.add(decision);
+        }
     }
 
-    /** The CDRs written so far, oldest first. */
+    /** The CDRs written so far, oldest first (none when ended sessions are not retained). */
     public synchronized List<ChargingRecord> chargingRecords() {
         return List.copyOf(records);
     }
