@@ -149,6 +149,16 @@ public final class JdbcLedger implements Ledger {
      *     unreachable, refuses the user, or cannot be migrated
      */
     public static JdbcLedger open(LedgerConfig config) {
+        return open(config, false);
+    }
+
+    /**
+     * Opens the database, for this ledger or as the store of the {@link JournalLedger}.
+     *
+     * @param forJournal false refuses a database the journal ledger has written: its sessions are
+     *     in the journal, which this ledger does not read
+     */
+    static JdbcLedger open(LedgerConfig config, boolean forJournal) {
         Objects.requireNonNull(config, "config");
         Dialect dialect = Dialect.of(config.jdbcUrl());
         HikariConfig hc = new HikariConfig();
@@ -172,6 +182,9 @@ public final class JdbcLedger implements Ledger {
         }
         try {
             migrate(ds, config);
+            if (!forJournal) {
+                refuseJournal(ds, config);
+            }
             GroupSync sync = durability(ds, dialect, config);
             JdbcLedger ledger = new JdbcLedger(config, ds, dialect, sync);
             ledger.reloadTopology();
@@ -192,6 +205,40 @@ public final class JdbcLedger implements Ledger {
             throw new LedgerException("migrating the ledger schema on " + config.redactedUrl() + " failed: "
                     + describe(e), e);
         }
+    }
+
+    private static void refuseJournal(HikariDataSource ds, LedgerConfig config) {
+        boolean journal;
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM journal_mark")) {
+            rs.next();
+            journal = rs.getLong(1) > 0;
+            c.rollback();
+        } catch (SQLException e) {
+            throw new LedgerException("reading the ledger mode of " + config.redactedUrl() + " failed: " + describe(e), e);
+        }
+        if (journal) {
+            throw new LedgerException("the ledger database " + config.redactedUrl() + " was written by the journal "
+                    + "ledger (ledger.journal: true): its sessions are in the journal; open it with ledger.journal: true");
+        }
+    }
+
+    /** A connection of the pool (auto-commit off), for the journal ledger. */
+    Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    /** Returns once everything committed before the call is on stable storage. */
+    void awaitDurable() {
+        sync.awaitDurable();
+    }
+
+    LedgerConfig config() {
+        return config;
+    }
+
+    Dialect dialect() {
+        return dialect;
     }
 
     private static GroupSync durability(HikariDataSource ds, Dialect dialect, LedgerConfig config) {
@@ -1682,7 +1729,7 @@ public final class JdbcLedger implements Ledger {
     // ------------------------------------------------------------------------------------------
     // values
 
-    private static void checkSessionId(String sessionId) {
+    static void checkSessionId(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
         if (sessionId.isEmpty() || sessionId.length() > MAX_SESSION_ID) {
             throw new LedgerException("Session-Id must have 1.." + MAX_SESSION_ID + " characters, had "

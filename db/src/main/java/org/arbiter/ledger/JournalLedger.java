@@ -1,0 +1,792 @@
+package org.arbiter.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.arbiter.core.ledger.AccessPath;
+import org.arbiter.core.ledger.Admission;
+import org.arbiter.core.ledger.AdmissionRequest;
+import org.arbiter.core.ledger.ChargingRecord;
+import org.arbiter.core.ledger.Hold;
+import org.arbiter.core.ledger.InMemoryLedger;
+import org.arbiter.core.ledger.Ledger;
+import org.arbiter.core.ledger.PoolSpec;
+import org.arbiter.core.ledger.PoolUsage;
+import org.arbiter.core.ledger.SessionRelease;
+import org.arbiter.core.ledger.SessionView;
+import org.arbiter.core.ledger.Topology;
+import org.arbiter.core.policy.Decision;
+import org.arbiter.core.qos.Direction;
+import org.arbiter.core.session.TerminationCause;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal ledger: sessions, holds and pool use live in memory and are decided there; every
+ * change is made durable as one compact row of the {@code journal} table before the call returns.
+ * It is the single-node ledger for the embedded H2 database ({@code ledger.journal: true}).
+ *
+ * <p><b>Why.</b> The relational ledger ({@link JdbcLedger}) writes and indexes about 70 rows per
+ * session; the journal ledger writes 3 (admission, commit, end), and one commit and one force
+ * serve every change waiting at that moment. Admission is checked against counters per pool and
+ * direction (core's {@link InMemoryLedger}), so it costs the same however many sessions run.
+ *
+ * <p><b>Change → journal row.</b> Under one lock the change is applied to the state and its row
+ * appended to the writer's queue, so the journal's order is the order of the changes. The caller
+ * then waits, outside the lock, until a group transaction holding its row has committed and been
+ * forced to disk. A change that changed nothing still waits for every row appended before it, so
+ * no caller acts on state that is not yet durable.
+ *
+ * <pre>
+ *   ADMIT    the admission request (decision included) and the first hold id it took
+ *   COMMIT   the session's RESERVED holds became COMMITTED
+ *   RELEASE  the session ended by request: cause and the final billing record
+ *   EXPIRE   the session ended by expiry: the final billing record
+ *   INTERIM  an interim billing record of a running session
+ *   REJECT   a decision that admitted nothing (audit only)
+ * </pre>
+ *
+ * <p><b>Opening.</b> The state is rebuilt by applying the journal again from {@code replay_from}
+ * of {@code journal_mark}: the writer keeps that mark at or below the first row of every session
+ * not yet ended on disk, and {@code next_hold_id} above every hold id handed out. Each applied
+ * change must have the outcome it had when it was recorded; otherwise the ledger refuses to open
+ * and names the row. An admission applied again is not checked against capacity: it was admitted
+ * then, and the topology may have changed since.
+ *
+ * <p><b>Limits.</b> One process: the state is this node's, so the journal ledger runs on H2 only
+ * (PostgreSQL serves several nodes with {@link JdbcLedger}); H2's file lock keeps other processes
+ * out. Ended sessions are not kept in memory: {@link #session} knows running sessions only, and
+ * the billing records are read from the journal ({@link #chargingRecords}). Journal rows are
+ * never deleted.
+ *
+ * <p><b>Errors.</b> When a journal write fails, every waiting caller and every later call gets a
+ * {@link LedgerException}: the in-memory state may then be ahead of the disk, and the ledger fails
+ * closed until it is opened again from the journal.
+ */
+public final class JournalLedger implements Ledger {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalLedger.class);
+
+    /** Rows per JDBC batch within a group transaction. */
+    private static final int MAX_BATCH = 1024;
+    /** How often the writer moves the replay mark. */
+    private static final long MARK_EVERY_NANOS = Duration.ofMillis(200).toNanos();
+    private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
+
+    private final JdbcLedger store;
+    private final String key;
+    private final Ids ids = new Ids();
+    private final InMemoryLedger state;
+    /** Run start row per running session; guarded by {@link #state}. */
+    private final Map<String, Long> runStarts = new HashMap<>();
+    /** Run starts of sessions whose end is not yet durable, and of running sessions; guarded by itself. */
+    private final TreeSet<Long> starts = new TreeSet<>();
+    /** (end row, start row) of ended sessions, oldest first; guarded by {@link #starts}. */
+    private final ArrayDeque<long[]> endings = new ArrayDeque<>();
+    private final Writer writer;
+    private final Thread writerThread;
+
+    private JournalLedger(JdbcLedger store, String key, long lastSeq) {
+        this.store = store;
+        this.key = key;
+        this.state = new InMemoryLedger(store.topology(), false, ids);
+        this.writer = new Writer(lastSeq);
+        this.writerThread = Thread.ofPlatform().daemon().name("journal-writer").unstarted(writer);
+    }
+
+    /**
+     * Opens the journal ledger on an H2 database: migrates it, rebuilds the state from the journal
+     * and starts the writer.
+     *
+     * @throws LedgerException when the database is not H2, is open in this process already, holds
+     *     sessions of the relational ledger, or its journal cannot be applied again
+     */
+    public static JournalLedger open(LedgerConfig config) {
+        Objects.requireNonNull(config, "config");
+        if (Dialect.of(config.jdbcUrl()) != Dialect.H2) {
+            throw new LedgerException("ledger.journal: true needs the embedded H2 database, not " + config.redactedUrl()
+                    + ": the journal ledger keeps its sessions in this process, and a PostgreSQL ledger may be "
+                    + "shared by several nodes");
+        }
+        String key = config.jdbcUrl().split(";", 2)[0];
+        if (!OPEN.add(key)) {
+            throw new LedgerException("the journal ledger on " + config.redactedUrl() + " is open in this process already");
+        }
+        JdbcLedger store = null;
+        try {
+            store = JdbcLedger.open(config, true);
+            refuseRelationalSessions(store);
+            long[] mark = readMark(store);
+            long lastSeq = lastSeq(store);
+            JournalLedger ledger = new JournalLedger(store, key, lastSeq);
+            long started = System.nanoTime();
+            int replayed = ledger.replay(mark[0]);
+            ledger.starts.addAll(ledger.runStarts.values());
+            ledger.ids.atLeast(mark[1]);
+            ledger.writeMark(mark[0] < 0);
+            ledger.writerThread.start();
+            LOG.info("journal ledger open on {}: {} journal row(s) from {} applied in {} ms, {} running session(s)",
+                    config.redactedUrl(), replayed, Math.max(0, mark[0]), (System.nanoTime() - started) / 1_000_000,
+                    ledger.state.activeSessions());
+            return ledger;
+        } catch (RuntimeException e) {
+            OPEN.remove(key);
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
+    }
+
+    private static void refuseRelationalSessions(JdbcLedger store) {
+        try (Connection c = store.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM holds WHERE state IN ('RESERVED', 'COMMITTED')")) {
+            rs.next();
+            long active = rs.getLong(1);
+            c.rollback();
+            if (active > 0) {
+                throw new LedgerException("the ledger database " + store.config().redactedUrl() + " holds " + active
+                        + " active hold(s) of the relational ledger (ledger.journal: false); the journal ledger "
+                        + "cannot take them over: open it with ledger.journal: false");
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("reading " + store.config().redactedUrl() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {replay_from, next_hold_id}; {-1, 1} when the journal ledger never opened this database. */
+    private static long[] readMark(JdbcLedger store) {
+        try (Connection c = store.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT replay_from, next_hold_id FROM journal_mark WHERE id = 1")) {
+            long[] mark = rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {-1, 1};
+            c.rollback();
+            return mark;
+        } catch (SQLException e) {
+            throw new LedgerException("reading the journal mark of " + store.config().redactedUrl() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static long lastSeq(JdbcLedger store) {
+        try (Connection c = store.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM journal")) {
+            rs.next();
+            long last = rs.getLong(1);
+            c.rollback();
+            return last;
+        } catch (SQLException e) {
+            throw new LedgerException("reading the journal of " + store.config().redactedUrl() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // replay
+
+    private int replay(long from) {
+        int rows = 0;
+        long seq = -1;
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT seq, kind, session_id, body FROM journal WHERE seq >= ? ORDER BY seq")) {
+            ps.setLong(1, Math.max(0, from));
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seq = rs.getLong(1);
+                    apply(seq, rs.getString(2), rs.getString(3), rs.getString(4));
+                    rows++;
+                }
+            }
+            c.rollback();
+        } catch (SQLException e) {
+            throw new LedgerException("reading the journal of " + store.config().redactedUrl() + " failed: "
+                    + e.getMessage(), e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new LedgerException("the journal of " + store.config().redactedUrl() + " cannot be applied again at row "
+                    + seq + ": " + e.getMessage() + "; the ledger stays closed rather than start from another state", e);
+        }
+        return rows;
+    }
+
+    /** Applies one journal row to the state, as the change it records did. */
+    private void apply(long seq, String kind, String sessionId, String body) {
+        JournalCodec.In in = new JournalCodec.In(body);
+        boolean known = runStarts.containsKey(sessionId);
+        switch (kind) {
+            case "ADMIT" -> {
+                long firstHold = in.num();
+                AdmissionRequest r = JournalCodec.request(in);
+                in.end();
+                ids.replayFrom(firstHold);
+                Admission a = state.restore(r);
+                if (!known && a.status() == Admission.Status.ADMITTED) {
+                    runStarts.put(sessionId, seq);
+                }
+            }
+            case "COMMIT" -> {
+                Instant now = in.time();
+                in.end();
+                if (!state.commit(sessionId, now) && known) {
+                    throw new IllegalStateException("the commit of session " + sessionId + " changed nothing");
+                }
+            }
+            case "RELEASE", "EXPIRE" -> {
+                TerminationCause cause = kind.equals("RELEASE") ? in.name(TerminationCause.class) : null;
+                Instant now = in.time();
+                ChargingRecord cdr = JournalCodec.record(in);
+                in.end();
+                ids.replayRecord(cdr.recordId());
+                Optional<SessionRelease> ended = cause != null ? state.release(sessionId, cause, now)
+                        : state.expireSession(sessionId, now);
+                ids.replayDone();
+                if (ended.isEmpty() && known) {
+                    throw new IllegalStateException("the " + kind.toLowerCase() + " of session " + sessionId + " ended nothing");
+                }
+                runStarts.remove(sessionId);
+            }
+            case "INTERIM" -> {
+                Instant now = in.time();
+                ChargingRecord cdr = JournalCodec.record(in);
+                in.end();
+                ids.replayRecord(cdr.recordId());
+                Optional<ChargingRecord> written = state.writeInterim(sessionId, now);
+                ids.replayDone();
+                if (written.isEmpty() && known) {
+                    throw new IllegalStateException("the interim record of session " + sessionId + " was not written");
+                }
+            }
+            case "REJECT" -> {
+                // audit only
+            }
+            default -> throw new IllegalArgumentException("unknown journal row kind '" + kind + "'");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // the Ledger port
+
+    @Override
+    public Optional<AccessPath> resolve(String address) {
+        return store.resolve(address);
+    }
+
+    @Override
+    public Admission admit(AdmissionRequest request) {
+        Objects.requireNonNull(request, "request");
+        JdbcLedger.checkSessionId(request.sessionId());
+        Group group;
+        Admission a;
+        synchronized (state) {
+            writer.check();
+            long firstHold = ids.peek();
+            a = state.admit(request);
+            if (!a.admitted()) {
+                group = writer.lastGroup();
+            } else {
+                long seq = writer.append("ADMIT", request.sessionId(), request.now(), () -> {
+                    JournalCodec.Out o = new JournalCodec.Out().num(firstHold);
+                    JournalCodec.request(o, request);
+                    return o.toString();
+                });
+                group = writer.lastGroup();
+                if (a.status() == Admission.Status.ADMITTED && !runStarts.containsKey(request.sessionId())) {
+                    runStarts.put(request.sessionId(), seq);
+                    synchronized (starts) {
+                        starts.add(seq);
+                    }
+                }
+            }
+        }
+        group.await();
+        return a;
+    }
+
+    @Override
+    public boolean commit(String sessionId, Instant now) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(now, "now");
+        Group group;
+        boolean committed;
+        synchronized (state) {
+            writer.check();
+            committed = state.commit(sessionId, now);
+            if (committed) {
+                writer.append("COMMIT", sessionId, now, () -> new JournalCodec.Out().time(now).toString());
+            }
+            group = writer.lastGroup();
+        }
+        group.await();
+        return committed;
+    }
+
+    @Override
+    public Optional<SessionRelease> release(String sessionId, TerminationCause cause, Instant now) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(cause, "cause");
+        Group group;
+        Optional<SessionRelease> r;
+        synchronized (state) {
+            writer.check();
+            r = state.release(sessionId, cause, now);
+            if (r.isPresent()) {
+                ChargingRecord cdr = r.get().record();
+                ended(sessionId, writer.append("RELEASE", sessionId, now, () -> {
+                    JournalCodec.Out o = new JournalCodec.Out().name(cause).time(now);
+                    JournalCodec.record(o, cdr);
+                    return o.toString();
+                }));
+            }
+            group = writer.lastGroup();
+        }
+        group.await();
+        return r;
+    }
+
+    @Override
+    public List<SessionRelease> expire(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        if (limit <= 0) {
+            return List.of();
+        }
+        Group group;
+        List<SessionRelease> out;
+        synchronized (state) {
+            writer.check();
+            out = state.expire(now, limit);
+            for (SessionRelease r : out) {
+                ended(r.sessionId(), writer.append("EXPIRE", r.sessionId(), now, () -> {
+                    JournalCodec.Out o = new JournalCodec.Out().time(now);
+                    JournalCodec.record(o, r.record());
+                    return o.toString();
+                }));
+            }
+            group = writer.lastGroup();
+        }
+        group.await();
+        return out;
+    }
+
+    @Override
+    public List<ChargingRecord> writeInterim(Instant now, Duration interval, int limit) {
+        Objects.requireNonNull(now, "now");
+        Group group;
+        List<ChargingRecord> out;
+        synchronized (state) {
+            writer.check();
+            out = state.writeInterim(now, interval, limit);
+            for (ChargingRecord cdr : out) {
+                writer.append("INTERIM", cdr.sessionId(), now, () -> {
+                    JournalCodec.Out o = new JournalCodec.Out().time(now);
+                    JournalCodec.record(o, cdr);
+                    return o.toString();
+                });
+            }
+            group = writer.lastGroup();
+        }
+        group.await();
+        return out;
+    }
+
+    @Override
+    public void recordRejection(String sessionId, String originHost, Decision decision, Instant now) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        JournalCodec.Out o = new JournalCodec.Out().str(originHost).time(now);
+        JournalCodec.decision(o, decision);
+        String body = o.toString();
+        Group group;
+        synchronized (state) {
+            writer.check();
+            writer.append("REJECT", sessionId, now, () -> body);
+            group = writer.lastGroup();
+        }
+        group.await();
+    }
+
+    /** A session ended at journal row {@code seq}: its run start leaves the mark once that row is durable. */
+    private void ended(String sessionId, long seq) {
+        Long start = runStarts.remove(sessionId);
+        if (start != null) {
+            synchronized (starts) {
+                endings.add(new long[] {seq, start});
+            }
+        }
+    }
+
+    @Override
+    public Optional<SessionView> session(String sessionId) {
+        return state.session(sessionId);
+    }
+
+    @Override
+    public List<PoolUsage> pools() {
+        return state.pools();
+    }
+
+    /** One pool's capacity and use, or empty. */
+    public Optional<PoolUsage> pool(String poolId) {
+        return state.pools().stream().filter(p -> p.pool().id().equals(poolId)).findFirst();
+    }
+
+    @Override
+    public List<Hold> activeHoldsOn(String deviceId) {
+        return state.activeHoldsOn(deviceId);
+    }
+
+    /** Sessions holding capacity now. */
+    public int activeSessions() {
+        return state.activeSessions();
+    }
+
+    /** The topology admissions are checked against. */
+    public Topology topology() {
+        return state.topology();
+    }
+
+    /**
+     * Makes the stored topology equal to {@code next} and checks admissions against it from now
+     * on. Conflicts are judged against the use kept in memory, as {@link JdbcLedger#applyTopology}
+     * judges them against its counters.
+     *
+     * @throws TopologyConflictException when a pool in use would shrink below its use, or go, and
+     *     {@code force} is false; nothing changes then
+     */
+    public TopologyChange applyTopology(Topology next, boolean force) {
+        Objects.requireNonNull(next, "next");
+        synchronized (state) {
+            List<CapacityConflict> conflicts = new ArrayList<>();
+            Map<String, PoolSpec> byId = new HashMap<>();
+            for (PoolSpec p : next.pools()) {
+                byId.put(p.id(), p);
+            }
+            for (PoolUsage u : state.pools()) {
+                PoolSpec p = byId.get(u.pool().id());
+                for (Direction d : Direction.values()) {
+                    long used = d == Direction.UPLINK ? u.usedUplinkBps() : u.usedDownlinkBps();
+                    long admissible = p == null ? 0 : p.admissible(d);
+                    if (used > admissible) {
+                        conflicts.add(new CapacityConflict(u.pool().id(), d, used, admissible));
+                    }
+                }
+            }
+            if (!conflicts.isEmpty() && !force) {
+                throw new TopologyConflictException(conflicts);
+            }
+            TopologyChange change = store.applyTopology(next, true);
+            state.topology(store.topology());
+            return change;
+        }
+    }
+
+    /**
+     * Billing records from the journal, in the order they were written: those whose
+     * {@code stoppedAt} is in [{@code from}, {@code to}), at most {@code limit}. The journal has
+     * no index on time, so this reads every ending and interim row.
+     */
+    public List<ChargingRecord> chargingRecords(Instant from, Instant to, int limit) {
+        List<ChargingRecord> out = new ArrayList<>();
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT kind, body FROM journal WHERE kind IN "
+                     + "('RELEASE', 'EXPIRE', 'INTERIM') AND written_at >= ? AND written_at < ? ORDER BY seq")) {
+            ps.setTimestamp(1, Timestamp.from(from));
+            ps.setTimestamp(2, Timestamp.from(to));
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && out.size() < limit) {
+                    JournalCodec.In in = new JournalCodec.In(rs.getString(2));
+                    if (rs.getString(1).equals("RELEASE")) {
+                        in.name(TerminationCause.class);
+                    }
+                    in.time();
+                    out.add(JournalCodec.record(in));
+                }
+            }
+            c.rollback();
+        } catch (SQLException e) {
+            throw new LedgerException("reading billing records from the journal of " + store.config().redactedUrl()
+                    + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Journal rows written, and the group transactions that wrote them. */
+    long[] writerCounts() {
+        return new long[] {writer.rows.get(), writer.groups.get()};
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.stop();
+            try {
+                writerThread.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (writer.failure == null) {
+                writeMark(false);
+            }
+            LOG.info("journal ledger closed on {} ({} journal row(s) in {} group transaction(s))",
+                    store.config().redactedUrl(), writer.rows.get(), writer.groups.get());
+        } finally {
+            store.close();
+            OPEN.remove(key);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // the replay mark
+
+    /**
+     * Where a replay may start once everything up to {@code durable} is on disk: the first row of
+     * every session that runs, or whose end is not on disk yet, and at most the row after
+     * {@code durable} (a session starting later starts after it).
+     */
+    private long replayFrom(long durable) {
+        synchronized (starts) {
+            while (!endings.isEmpty() && endings.peekFirst()[0] <= durable) {
+                starts.remove(endings.pollFirst()[1]);
+            }
+            long first = starts.isEmpty() ? Long.MAX_VALUE : starts.first();
+            return Math.min(first, durable + 1);
+        }
+    }
+
+    private void writeMark(boolean insert) {
+        try (Connection c = store.connection()) {
+            mark(c, replayFrom(writer.durable), insert);
+            c.commit();
+            store.awaitDurable();
+        } catch (SQLException e) {
+            throw new LedgerException("writing the journal mark of " + store.config().redactedUrl() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void mark(Connection c, long replayFrom, boolean insert) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(insert
+                ? "INSERT INTO journal_mark (replay_from, next_hold_id, written_at, id) VALUES (?, ?, ?, 1)"
+                : "UPDATE journal_mark SET replay_from = ?, next_hold_id = ?, written_at = ? WHERE id = 1")) {
+            ps.setLong(1, replayFrom);
+            ps.setLong(2, ids.peek());
+            ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /** Hold ids counting up from the journal's; record ids random, or the recorded ones in a replay. */
+    private static final class Ids implements InMemoryLedger.Ids {
+        private final AtomicLong next = new AtomicLong(1);
+        private String replayRecord;
+
+        @Override
+        public long nextHoldId() {
+            return next.getAndIncrement();
+        }
+
+        @Override
+        public String nextRecordId() {
+            if (replayRecord != null) {
+                String r = replayRecord;
+                replayRecord = null;
+                return r;
+            }
+            return UUID.randomUUID().toString();
+        }
+
+        long peek() {
+            return next.get();
+        }
+
+        void replayFrom(long firstHold) {
+            next.set(firstHold);
+        }
+
+        void atLeast(long n) {
+            next.accumulateAndGet(n, Math::max);
+        }
+
+        void replayRecord(String id) {
+            replayRecord = id;
+        }
+
+        void replayDone() {
+            replayRecord = null;
+        }
+    }
+
+    private record Entry(long seq, String kind, String sessionId, Instant at, Supplier<String> body) {}
+
+    /**
+     * The rows of one group transaction: its callers wait for {@link #await}, which returns once
+     * the group is on disk or throws the failure that lost it.
+     */
+    private static final class Group {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        void await() {
+            try {
+                done.join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new LedgerException("the journal did not reach disk: " + cause.getMessage(), cause);
+            }
+        }
+    }
+
+    /**
+     * The journal writer: one thread takes every queued row, in order, and writes them in one
+     * group transaction, committed and forced before the group's callers are released. Rows are
+     * encoded by this thread, outside the ledger's lock.
+     *
+     * <p>States: running → (stop) draining, which writes what is queued and ends; running →
+     * (a failed write) failed, which fails the group written and the group filling, and refuses
+     * every later append.
+     */
+    private final class Writer implements Runnable {
+        private ArrayDeque<Entry> queue = new ArrayDeque<>();
+        private Group open = new Group();
+        private Group last;
+        private long lastSeq;
+        private volatile long durable;
+        private volatile LedgerException failure;
+        private boolean stopping;
+        private long markedAt = System.nanoTime();
+        final AtomicLong rows = new AtomicLong();
+        final AtomicLong groups = new AtomicLong();
+
+        Writer(long lastSeq) {
+            this.lastSeq = lastSeq;
+            this.durable = lastSeq;
+            this.last = new Group();
+            this.last.done.complete(null);
+        }
+
+        /** Queues a row; its body is encoded when it is written. Returns the row's number. */
+        synchronized long append(String kind, String sessionId, Instant at, Supplier<String> body) {
+            check();
+            if (stopping) {
+                throw new LedgerException("the journal ledger is closed");
+            }
+            long seq = ++lastSeq;
+            queue.add(new Entry(seq, kind, sessionId, at, body));
+            last = open;
+            if (queue.size() == 1) {
+                notifyAll();
+            }
+            return seq;
+        }
+
+        /** The group of the last row appended: on disk when it is done. */
+        synchronized Group lastGroup() {
+            return last;
+        }
+
+        void check() {
+            LedgerException f = failure;
+            if (f != null) {
+                throw new LedgerException("the journal ledger failed closed after a journal write failed: "
+                        + f.getMessage(), f);
+            }
+        }
+
+        synchronized void stop() {
+            stopping = true;
+            notifyAll();
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                ArrayDeque<Entry> rowsToWrite;
+                Group group;
+                synchronized (this) {
+                    while (queue.isEmpty() && !stopping) {
+                        try {
+                            wait();
+                        } catch (InterruptedException e) {
+                            stopping = true;
+                        }
+                    }
+                    if (queue.isEmpty()) {
+                        return;
+                    }
+                    rowsToWrite = queue;
+                    queue = new ArrayDeque<>();
+                    group = open;
+                    open = new Group();
+                }
+                try {
+                    write(rowsToWrite);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.error("journal write of {} row(s) failed on {}; the ledger fails closed: {}", rowsToWrite.size(),
+                            store.config().redactedUrl(), e.getMessage());
+                    LedgerException f = e instanceof LedgerException le ? le
+                            : new LedgerException("writing " + rowsToWrite.size() + " journal row(s) to "
+                                    + store.config().redactedUrl() + " failed: " + e.getMessage(), e);
+                    synchronized (this) {
+                        failure = f;
+                        group.done.completeExceptionally(f);
+                        open.done.completeExceptionally(f);
+                    }
+                    return;
+                }
+                durable = rowsToWrite.getLast().seq();
+                rows.addAndGet(rowsToWrite.size());
+                groups.incrementAndGet();
+                group.done.complete(null);
+            }
+        }
+
+        private void write(ArrayDeque<Entry> group) throws SQLException {
+            try (Connection c = store.connection()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO journal (seq, kind, session_id, written_at, body) VALUES (?, ?, ?, ?, ?)")) {
+                    int n = 0;
+                    for (Entry e : group) {
+                        ps.setLong(1, e.seq());
+                        ps.setString(2, e.kind());
+                        ps.setString(3, e.sessionId());
+                        ps.setTimestamp(4, Timestamp.from(e.at()));
+                        ps.setString(5, e.body().get());
+                        ps.addBatch();
+                        if (++n % MAX_BATCH == 0) {
+                            ps.executeBatch();
+                        }
+                    }
+                    ps.executeBatch();
+                }
+                long now = System.nanoTime();
+                if (now - markedAt >= MARK_EVERY_NANOS) {
+                    mark(c, replayFrom(durable), false);
+                    markedAt = now;
+                }
+                c.commit();
+            }
+            store.awaitDurable();
+        }
+    }
+}
