@@ -24,6 +24,7 @@ import org.arbiter.core.engine.EngineSettings;
 import org.arbiter.core.engine.Enforcer;
 import org.arbiter.core.engine.PdpEngine;
 import org.arbiter.core.engine.ReleaseResult;
+import org.arbiter.core.ledger.Ledger;
 import org.arbiter.core.session.ResultCode;
 import org.arbiter.core.session.RxRequest;
 import org.arbiter.core.session.SpecificAction;
@@ -32,6 +33,7 @@ import org.arbiter.diameter.DiameterConfig;
 import org.arbiter.diameter.DiameterServer;
 import org.arbiter.diameter.RxHandler;
 import org.arbiter.ledger.JdbcLedger;
+import org.arbiter.ledger.JournalLedger;
 import org.arbiter.ledger.LedgerConfig;
 import org.arbiter.ledger.TopologyFile;
 import org.arbiter.policy.RulePolicyEngine;
@@ -126,9 +128,18 @@ public final class BenchTarget {
         }
         String url = args.get("url");
         LedgerConfig lc = url == null ? LedgerConfig.h2File(dir.resolve("ledger")) : LedgerConfig.of(url, args.getOrDefault("user", "arbiter"), "");
-        JdbcLedger ledger = JdbcLedger.open(lc.withMaxPoolSize(Integer.parseInt(args.getOrDefault("pool-size", "10"))));
+        lc = lc.withMaxPoolSize(Integer.parseInt(args.getOrDefault("pool-size", "10")));
+        Ledger ledger;
+        if (Boolean.parseBoolean(args.getOrDefault("journal", "false"))) {
+            JournalLedger journal = JournalLedger.open(lc);
+            journal.applyTopology(TopologyFile.load(dir.resolve("topology.yaml")), false);
+            ledger = journal;
+        } else {
+            JdbcLedger jdbc = JdbcLedger.open(lc);
+            jdbc.applyTopology(TopologyFile.load(dir.resolve("topology.yaml")), false);
+            ledger = jdbc;
+        }
         open.add(ledger);
-        ledger.applyTopology(TopologyFile.load(dir.resolve("topology.yaml")), false);
         RulePolicyEngine policy = RulePolicyEngine.load(dir.resolve("policy"));
         open.add(policy);
         Enforcer enforcer = new Enforcer(devices, Duration.ofSeconds(2));

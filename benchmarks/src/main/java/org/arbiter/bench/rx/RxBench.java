@@ -121,7 +121,7 @@ public final class RxBench {
     static String usage() {
         return """
                 usage: RxBench (--suite issue|smoke | --phase TARGET:MODE:VALUE[:DURATION] ...) [options]
-                  TARGET   diameter | jdiameter | full-h2 | full-pg | full-mem (not durable) | external (needs --port)
+                  TARGET   diameter | jdiameter | full-h2 | full-journal | full-pg | full-mem (not durable) | external (needs --port)
                   MODE     open (VALUE sessions/s) | closed (VALUE sessions in flight)
                            | fill (VALUE sessions kept open; steps 10000/30000 read the heap at each)
                   --warmup 10s            load before each measurement window (default 10s)
@@ -170,9 +170,9 @@ public final class RxBench {
             if (p.length < 3 || p.length > 4) {
                 throw new IllegalArgumentException("phase '" + s + "' is not TARGET:MODE:VALUE[:DURATION]");
             }
-            if (!List.of("diameter", "jdiameter", "full-h2", "full-pg", "full-mem", "external").contains(p[0])) {
+            if (!List.of("diameter", "jdiameter", "full-h2", "full-journal", "full-pg", "full-mem", "external").contains(p[0])) {
                 throw new IllegalArgumentException("phase '" + s + "': unknown target '" + p[0]
-                        + "'; allowed: diameter, jdiameter, full-h2, full-pg, full-mem, external");
+                        + "'; allowed: diameter, jdiameter, full-h2, full-journal, full-pg, full-mem, external");
             }
             if (!List.of("open", "closed", "fill").contains(p[1])) {
                 throw new IllegalArgumentException("phase '" + s + "': unknown mode '" + p[1] + "'; allowed: open, closed, fill");
@@ -428,6 +428,8 @@ public final class RxBench {
                     cmd.add("url=" + postgres.jdbcUrl());
                 } else if (name.equals("full-mem")) {
                     cmd.add("url=jdbc:h2:mem:rx-bench;DB_CLOSE_DELAY=-1");
+                } else if (name.equals("full-journal")) {
+                    cmd.add("journal=true");
                 }
             }
         }
