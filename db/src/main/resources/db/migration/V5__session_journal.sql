@@ -9,6 +9,9 @@ CREATE TABLE journal (
     body                VARCHAR                  NOT NULL,
     CONSTRAINT journal_kind CHECK (kind IN ('ADMIT', 'COMMIT', 'RELEASE', 'EXPIRE', 'INTERIM', 'REJECT'))
 );
+-- the audit trail of one session, and the billing records by stop time
+CREATE INDEX journal_session ON journal (session_id);
+CREATE INDEX journal_time ON journal (written_at);
 
 -- Where a replay may start: no session active at the last write of this row began before
 -- replay_from. next_hold_id is above every hold id handed out by then.

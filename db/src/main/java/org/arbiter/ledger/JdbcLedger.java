@@ -106,7 +106,7 @@ import org.slf4j.LoggerFactory;
  * forcing H2's file fails after a commit, the caller gets the exception although the transaction
  * may be on disk; the engine then fails closed and the session's RESERVED holds expire.
  */
-public final class JdbcLedger implements Ledger {
+public final class JdbcLedger implements OperatorLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcLedger.class);
 
@@ -1060,14 +1060,6 @@ public final class JdbcLedger implements Ledger {
                     stoppedAt, flows, modified, policyVersion, ruleId, cause, kind, sequence);
         }
     }
-
-    /**
-     * A session as lists show it.
-     *
-     * @param endedAt when it ended, or {@code null} while active
-     */
-    public record SessionSummary(String sessionId, String originHost, String subscriber, Instant createdAt,
-                                 Instant committedAt, Instant endedAt, String policyVersion, String ruleId, boolean modified) {}
 
     /**
      * Sessions, newest first, optionally only those of one subscriber and/or one requesting AF

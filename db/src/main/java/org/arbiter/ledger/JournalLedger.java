@@ -84,7 +84,7 @@ import org.slf4j.LoggerFactory;
  * {@link LedgerException}: the in-memory state may then be ahead of the disk, and the ledger fails
  * closed until it is opened again from the journal.
  */
-public final class JournalLedger implements Ledger {
+public final class JournalLedger implements OperatorLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalLedger.class);
 
@@ -106,10 +106,13 @@ public final class JournalLedger implements Ledger {
     private final ArrayDeque<long[]> endings = new ArrayDeque<>();
     private final Writer writer;
     private final Thread writerThread;
+    /** Opened by the command-line tools: the state is rebuilt, nothing is written. */
+    private final boolean readOnly;
 
-    private JournalLedger(JdbcLedger store, String key, long lastSeq) {
+    private JournalLedger(JdbcLedger store, String key, long lastSeq, boolean readOnly) {
         this.store = store;
         this.key = key;
+        this.readOnly = readOnly;
         this.state = new InMemoryLedger(store.topology(), false, ids);
         this.writer = new Writer(lastSeq);
         this.writerThread = Thread.ofPlatform().daemon().name("journal-writer").unstarted(writer);
@@ -139,7 +142,7 @@ public final class JournalLedger implements Ledger {
             refuseRelationalSessions(store);
             long[] mark = readMark(store);
             long lastSeq = lastSeq(store);
-            JournalLedger ledger = new JournalLedger(store, key, lastSeq);
+            JournalLedger ledger = new JournalLedger(store, key, lastSeq, false);
             long started = System.nanoTime();
             int replayed = ledger.replay(mark[0]);
             ledger.starts.addAll(ledger.runStarts.values());
@@ -155,6 +158,27 @@ public final class JournalLedger implements Ledger {
             if (store != null) {
                 store.close();
             }
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the journal ledger for reading, as the command-line tools do while the server may
+     * run: the state is rebuilt from the journal; every change is refused, nothing is written.
+     */
+    public static JournalLedger openReadOnly(LedgerConfig config) {
+        Objects.requireNonNull(config, "config");
+        if (Dialect.of(config.jdbcUrl()) != Dialect.H2) {
+            throw new LedgerException("ledger.journal: true needs the embedded H2 database, not " + config.redactedUrl());
+        }
+        JdbcLedger store = JdbcLedger.open(config, true);
+        try {
+            JournalLedger ledger = new JournalLedger(store, null, lastSeq(store), true);
+            ledger.replay(readMark(store)[0]);
+            ledger.writer.stop();
+            return ledger;
+        } catch (RuntimeException e) {
+            store.close();
             throw e;
         }
     }
@@ -237,6 +261,7 @@ public final class JournalLedger implements Ledger {
         switch (kind) {
             case "ADMIT" -> {
                 long firstHold = in.num();
+                in.str();
                 AdmissionRequest r = JournalCodec.request(in);
                 in.end();
                 ids.replayFrom(firstHold);
@@ -305,8 +330,9 @@ public final class JournalLedger implements Ledger {
             if (!a.admitted()) {
                 group = writer.lastGroup();
             } else {
+                String outcome = a.status().name();
                 long seq = writer.append("ADMIT", request.sessionId(), request.now(), () -> {
-                    JournalCodec.Out o = new JournalCodec.Out().num(firstHold);
+                    JournalCodec.Out o = new JournalCodec.Out().num(firstHold).str(outcome);
                     JournalCodec.request(o, request);
                     return o.toString();
                 });
@@ -499,35 +525,126 @@ public final class JournalLedger implements Ledger {
         }
     }
 
-    /**
-     * Billing records from the journal, in the order they were written: those whose
-     * {@code stoppedAt} is in [{@code from}, {@code to}), at most {@code limit}. The journal has
-     * no index on time, so this reads every ending and interim row.
-     */
+    @Override
     public List<ChargingRecord> chargingRecords(Instant from, Instant to, int limit) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
         List<ChargingRecord> out = new ArrayList<>();
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT kind, body FROM journal WHERE kind IN "
-                     + "('RELEASE', 'EXPIRE', 'INTERIM') AND written_at >= ? AND written_at < ? ORDER BY seq")) {
-            ps.setTimestamp(1, Timestamp.from(from));
-            ps.setTimestamp(2, Timestamp.from(to));
-            ps.setFetchSize(1000);
+        if (limit <= 0) {
+            return out;
+        }
+        // written_at is the record's stop time, stored to the microsecond: read from the
+        // microsecond of from, then compare the exact instants
+        query("reading billing records", "SELECT seq, kind, body FROM journal WHERE written_at >= ? AND written_at < ? "
+                + "AND kind IN ('RELEASE', 'EXPIRE', 'INTERIM') ORDER BY written_at, seq", ps -> {
+            ps.setTimestamp(1, Timestamp.from(from.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+            ps.setTimestamp(2, Timestamp.from(to.plusNanos(1000)));
+        }, rs -> {
+            JournalCodec.In in = new JournalCodec.In(rs.getString(3));
+            if (rs.getString(2).equals("RELEASE")) {
+                in.name(TerminationCause.class);
+            }
+            in.time();
+            ChargingRecord cdr = JournalCodec.record(in);
+            if (!cdr.stoppedAt().isBefore(from) && cdr.stoppedAt().isBefore(to)) {
+                out.add(cdr);
+            }
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    @Override
+    public List<SessionSummary> sessions(String subscriber, String originHost, int limit) {
+        return state.sessions(subscriber, originHost, limit).stream()
+                .map(l -> new SessionSummary(l.view().sessionId(), l.view().originHost(), l.view().subscriber(),
+                        l.view().createdAt(), l.committedAt(), null, l.view().policyVersion(), l.view().ruleId(),
+                        l.modified()))
+                .toList();
+    }
+
+    @Override
+    public List<AuditedDecision> recentDecisions(int limit) {
+        List<AuditedDecision> out = new ArrayList<>();
+        if (limit <= 0) {
+            return out;
+        }
+        query("reading recent decisions", "SELECT seq, kind, session_id, written_at, body FROM journal "
+                + "WHERE kind IN ('ADMIT', 'REJECT') ORDER BY seq DESC", ps -> { }, rs -> {
+            out.add(audited(rs));
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    @Override
+    public List<AuditedDecision> decisions(String sessionId) {
+        List<AuditedDecision> out = new ArrayList<>();
+        query("reading decisions of session " + sessionId, "SELECT seq, kind, session_id, written_at, body FROM journal "
+                + "WHERE session_id = ? AND kind IN ('ADMIT', 'REJECT') ORDER BY seq", ps -> ps.setString(1, sessionId),
+                rs -> {
+                    out.add(audited(rs));
+                    return true;
+                });
+        return out;
+    }
+
+    /** An ADMIT or REJECT row as an audit trail entry. */
+    private static AuditedDecision audited(ResultSet rs) throws SQLException {
+        JournalCodec.In in = new JournalCodec.In(rs.getString(5));
+        String originHost;
+        String outcome;
+        Decision d;
+        if (rs.getString(2).equals("ADMIT")) {
+            in.num();
+            outcome = in.str();
+            AdmissionRequest r = JournalCodec.request(in);
+            originHost = r.originHost();
+            d = r.decision();
+        } else {
+            originHost = in.str();
+            in.time();
+            d = JournalCodec.decision(in);
+            outcome = "REFUSED";
+        }
+        return new AuditedDecision(rs.getLong(1), rs.getString(3), originHost, rs.getTimestamp(4).toInstant(),
+                d.verdict(), outcome, d.rejectCode() == null ? null : d.rejectCode().code(), d.reason(),
+                d.policyVersion(), d.ruleId());
+    }
+
+    @FunctionalInterface
+    private interface Bind {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Row {
+        /** Takes one row; false stops the reading. */
+        boolean take(ResultSet rs) throws SQLException;
+    }
+
+    /** Reads journal rows in a read-only transaction; a malformed row fails naming it. */
+    private void query(String what, String sql, Bind bind, Row row) {
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind.bind(ps);
+            ps.setFetchSize(500);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && out.size() < limit) {
-                    JournalCodec.In in = new JournalCodec.In(rs.getString(2));
-                    if (rs.getString(1).equals("RELEASE")) {
-                        in.name(TerminationCause.class);
+                while (rs.next()) {
+                    try {
+                        if (!row.take(rs)) {
+                            break;
+                        }
+                    } catch (IllegalArgumentException e) {
+                        throw new LedgerException(what + ": journal row " + rs.getLong(1) + " is malformed: "
+                                + e.getMessage(), e);
                     }
-                    in.time();
-                    out.add(JournalCodec.record(in));
                 }
             }
             c.rollback();
         } catch (SQLException e) {
-            throw new LedgerException("reading billing records from the journal of " + store.config().redactedUrl()
-                    + " failed: " + e.getMessage(), e);
+            throw new LedgerException(what + " from the journal of " + store.config().redactedUrl() + " failed: "
+                    + e.getMessage(), e);
         }
-        return out;
     }
 
     /** Journal rows written, and the group transactions that wrote them. */
@@ -537,6 +654,10 @@ public final class JournalLedger implements Ledger {
 
     @Override
     public void close() {
+        if (readOnly) {
+            store.close();
+            return;
+        }
         try {
             writer.stop();
             try {
@@ -688,6 +809,10 @@ public final class JournalLedger implements Ledger {
         /** Queues a row; its body is encoded when it is written. Returns the row's number. */
         synchronized long append(String kind, String sessionId, Instant at, Supplier<String> body) {
             check();
+            if (readOnly) {
+                throw new LedgerException("the journal ledger on " + store.config().redactedUrl()
+                        + " is open for reading only (the command-line tools): it changes nothing");
+            }
             if (stopping) {
                 throw new LedgerException("the journal ledger is closed");
             }

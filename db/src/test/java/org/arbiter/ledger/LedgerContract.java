@@ -493,9 +493,9 @@ abstract class LedgerContract {
         }
         ledger.release("s1", TerminationCause.DIAMETER_LOGOUT, T0.plusSeconds(5));
 
-        assertThat(ledger.sessions(null, null, 10)).extracting(JdbcLedger.SessionSummary::sessionId)
+        assertThat(ledger.sessions(null, null, 10)).extracting(SessionSummary::sessionId)
                 .containsExactly("s2", "s1", "s0");
-        assertThat(ledger.sessions("sip:alice@example.net", null, 10)).extracting(JdbcLedger.SessionSummary::sessionId)
+        assertThat(ledger.sessions("sip:alice@example.net", null, 10)).extracting(SessionSummary::sessionId)
                 .containsExactly("s2", "s1");
         assertThat(ledger.sessions("sip:alice@example.net", "pcscf.example.net", 10))
                 .singleElement().satisfies(s -> assertThat(s.endedAt()).isEqualTo(T0.plusSeconds(5)));

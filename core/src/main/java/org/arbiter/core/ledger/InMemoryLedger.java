@@ -494,6 +494,33 @@ public final class InMemoryLedger implements Ledger {
                         s.decision.policyVersion(), s.decision.ruleId()));
     }
 
+    /**
+     * A session as lists show it.
+     *
+     * @param view the session and its holds
+     * @param committedAt when its holds were first committed, or {@code null}
+     * @param modified whether its latest grant modified what was asked
+     */
+    public record Listed(SessionView view, Instant committedAt, boolean modified) {}
+
+    /**
+     * Sessions newest first (running ones, and ended ones when they are retained), optionally only
+     * those of one subscriber and/or one requesting AF ({@code null} matches any).
+     */
+    public synchronized List<Listed> sessions(String subscriber, String originHost, int limit) {
+        List<Listed> out = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            if ((subscriber == null || subscriber.equals(s.subscriber))
+                    && (originHost == null || originHost.equals(s.originHost))) {
+                out.add(new Listed(new SessionView(s.id, s.originHost, s.subscriber, s.createdAt, s.holds,
+                        s.decision.policyVersion(), s.decision.ruleId()), s.committedAt, s.modified()));
+            }
+        }
+        out.sort(Comparator.comparing((Listed l) -> l.view().createdAt()).reversed()
+                .thenComparing(l -> l.view().sessionId()));
+        return out.size() > limit ? List.copyOf(out.subList(0, Math.max(0, limit))) : out;
+    }
+
     /** Sessions holding capacity now. */
     public synchronized int activeSessions() {
         return dues.size();
