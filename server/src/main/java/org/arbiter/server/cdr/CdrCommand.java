@@ -12,8 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.arbiter.core.ledger.ChargingRecord;
-import org.arbiter.ledger.JdbcLedger;
-import org.arbiter.ledger.LedgerConfig;
+import org.arbiter.ledger.OperatorLedger;
 import org.arbiter.server.config.ArbiterConfig;
 import org.arbiter.server.config.ConfigLoader;
 import picocli.CommandLine.Command;
@@ -77,8 +76,7 @@ public final class CdrCommand implements Runnable {
             }
             ArbiterConfig cfg = ConfigLoader.load(config);
             long n = 0;
-            try (JdbcLedger ledger = JdbcLedger.open(LedgerConfig.of(cfg.ledger().url(), cfg.ledger().user(),
-                    cfg.ledger().password()).withMaxPoolSize(2));
+            try (OperatorLedger ledger = OperatorLedger.openForReading(cfg.ledger().connection(2), cfg.ledger().journal());
                  Writer w = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                          : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
                 if (fmt.header() != null) {

@@ -74,10 +74,16 @@ public record ArbiterConfig(
      * @param poolSize connection pool size
      * @param topology the topology file
      */
-    public record Ledger(String url, String user, String password, int poolSize, Path topology) {
+    public record Ledger(String url, String user, String password, int poolSize, boolean journal, Path topology) {
         @Override
         public String toString() {
-            return "Ledger[url=" + url + ", user=" + user + ", password=***, poolSize=" + poolSize + ", topology=" + topology + "]";
+            return "Ledger[url=" + url + ", user=" + user + ", password=***, poolSize=" + poolSize + ", journal=" + journal
+                    + ", topology=" + topology + "]";
+        }
+
+        /** The connection settings of the ledger database, with {@code connections} connections. */
+        public org.arbiter.ledger.LedgerConfig connection(int connections) {
+            return org.arbiter.ledger.LedgerConfig.of(url, user, password).withMaxPoolSize(connections);
         }
     }
 

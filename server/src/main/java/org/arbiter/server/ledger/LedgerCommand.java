@@ -15,8 +15,8 @@ import org.arbiter.core.ledger.Hold;
 import org.arbiter.core.ledger.PoolUsage;
 import org.arbiter.core.ledger.SessionView;
 import org.arbiter.core.qos.Direction;
-import org.arbiter.ledger.JdbcLedger;
-import org.arbiter.ledger.LedgerConfig;
+import org.arbiter.ledger.OperatorLedger;
+import org.arbiter.ledger.SessionSummary;
 import org.arbiter.server.config.ArbiterConfig;
 import org.arbiter.server.config.ConfigLoader;
 import picocli.CommandLine.Command;
@@ -48,10 +48,9 @@ public final class LedgerCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON instead of a table.")
         boolean json;
 
-        JdbcLedger open() {
+        OperatorLedger open() {
             ArbiterConfig cfg = ConfigLoader.load(config);
-            return JdbcLedger.open(LedgerConfig.of(cfg.ledger().url(), cfg.ledger().user(), cfg.ledger().password())
-                    .withMaxPoolSize(2));
+            return OperatorLedger.openForReading(cfg.ledger().connection(2), cfg.ledger().journal());
         }
     }
 
@@ -77,7 +76,7 @@ public final class LedgerCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (JdbcLedger ledger = common.open()) {
+            try (OperatorLedger ledger = common.open()) {
                 List<PoolUsage> pools = ledger.pools();
                 if (common.json) {
                     out.println(JSON.writeValueAsString(pools));
@@ -140,14 +139,14 @@ public final class LedgerCommand implements Runnable {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be in [1, 100000], was " + limit);
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (JdbcLedger ledger = common.open()) {
-                List<JdbcLedger.SessionSummary> list = ledger.sessions(subscriber, originHost, limit);
+            try (OperatorLedger ledger = common.open()) {
+                List<SessionSummary> list = ledger.sessions(subscriber, originHost, limit);
                 if (common.json) {
                     out.println(JSON.writeValueAsString(list));
                     return 0;
                 }
                 out.printf("%-40s %-28s %-22s %-8s %-24s%n", "SESSION", "SUBSCRIBER", "CREATED", "STATE", "RULE");
-                for (JdbcLedger.SessionSummary s : list) {
+                for (SessionSummary s : list) {
                     String state = s.endedAt() != null ? "ended" : s.committedAt() != null ? "active" : "reserved";
                     out.printf("%-40s %-28s %-22s %-8s %-24s%n", s.sessionId(), s.subscriber(),
                             s.createdAt().toString().substring(0, Math.min(19, s.createdAt().toString().length())), state,
@@ -174,7 +173,7 @@ public final class LedgerCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (JdbcLedger ledger = common.open()) {
+            try (OperatorLedger ledger = common.open()) {
                 var view = ledger.session(sessionId);
                 if (view.isEmpty()) {
                     spec.commandLine().getErr().println("arbiter: no session '" + sessionId + "' in the ledger");

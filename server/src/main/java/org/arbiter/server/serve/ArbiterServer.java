@@ -26,8 +26,7 @@ import org.arbiter.core.ledger.Topology;
 import org.arbiter.diameter.DiameterConfig;
 import org.arbiter.diameter.DiameterServer;
 import org.arbiter.ledger.ExpiryScheduler;
-import org.arbiter.ledger.JdbcLedger;
-import org.arbiter.ledger.LedgerConfig;
+import org.arbiter.ledger.OperatorLedger;
 import org.arbiter.ledger.TopologyFile;
 import org.arbiter.policy.RulePolicyEngine;
 import org.arbiter.server.adapters.AdapterRegistry;
@@ -63,7 +62,7 @@ public final class ArbiterServer implements AutoCloseable {
     private DiameterServer diameter;
     private AdminServer admin;
     private RulePolicyEngine policy;
-    private JdbcLedger ledger;
+    private OperatorLedger ledger;
     private CdrExporter cdrExporter;
     private boolean closed;
     private PdpEngine engine;
@@ -110,8 +109,7 @@ public final class ArbiterServer implements AutoCloseable {
                         + devices.keySet());
             }
         }
-        ledger = JdbcLedger.open(LedgerConfig.of(cfg.ledger().url(), cfg.ledger().user(), cfg.ledger().password())
-                .withMaxPoolSize(cfg.ledger().poolSize()));
+        ledger = OperatorLedger.open(cfg.ledger().connection(cfg.ledger().poolSize()), cfg.ledger().journal());
         started.add(ledger);
         ledger.applyTopology(topology, false);
 

@@ -13,14 +13,14 @@ import org.arbiter.core.engine.PdpEngine;
 import org.arbiter.core.engine.ReconcileReport;
 import org.arbiter.core.ledger.PoolUsage;
 import org.arbiter.core.qos.Direction;
-import org.arbiter.ledger.JdbcLedger;
+import org.arbiter.ledger.OperatorLedger;
 import org.arbiter.server.admin.AdminView;
 import org.arbiter.server.metrics.MeteredDeviceAdapter;
 
 /** The admin API's view of a running server. */
 final class ServerAdminView implements AdminView {
 
-    private final JdbcLedger ledger;
+    private final OperatorLedger ledger;
     private final PdpEngine engine;
     private final Map<String, MeteredDeviceAdapter> devices;
     private final PolicyHolder policy;
@@ -29,7 +29,7 @@ final class ServerAdminView implements AdminView {
     final Map<String, ReconcileReport> lastReconcile = new ConcurrentHashMap<>();
     final Map<String, Instant> lastReconcileAt = new ConcurrentHashMap<>();
 
-    ServerAdminView(JdbcLedger ledger, PdpEngine engine, Map<String, MeteredDeviceAdapter> devices, PolicyHolder policy,
+    ServerAdminView(OperatorLedger ledger, PdpEngine engine, Map<String, MeteredDeviceAdapter> devices, PolicyHolder policy,
                     Supplier<List<?>> peers, Supplier<List<Check>> readiness) {
         this.ledger = ledger;
         this.engine = engine;

@@ -25,7 +25,7 @@ import org.arbiter.core.session.ResultCode;
 import org.arbiter.core.session.RxRequest;
 import org.arbiter.core.session.SubscriptionId;
 import org.arbiter.core.session.TerminationCause;
-import org.arbiter.ledger.JdbcLedger;
+import org.arbiter.ledger.OperatorLedger;
 import org.arbiter.ledger.LedgerConfig;
 import org.arbiter.ledger.TopologyFile;
 import org.arbiter.policy.RulePolicyEngine;
@@ -34,14 +34,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the billing record says for each way a session ends, through the engine on a real H2 ledger. */
+/**
+ * What the billing record says for each way a session ends, through the engine on a real H2
+ * ledger (the relational one here, the journal ledger in {@link JournalCdrContentIT}).
+ */
 class CdrContentIT {
 
     static final Path EXAMPLES = Path.of("..", "docs", "examples").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
-    JdbcLedger ledger;
+    OperatorLedger ledger;
     RulePolicyEngine rules;
     Enforcer enforcer;
     PdpEngine engine;
@@ -54,7 +57,7 @@ class CdrContentIT {
         for (String f : List.of("classes.yaml", "subscribers.yaml", "rules.yaml")) {
             Files.copy(EXAMPLES.resolve("policy").resolve(f), policy.resolve(f));
         }
-        ledger = JdbcLedger.open(LedgerConfig.h2File(dir.resolve("ledger")));
+        ledger = OperatorLedger.open(LedgerConfig.h2File(dir.resolve("ledger")), journal());
         ledger.applyTopology(TopologyFile.load(EXAMPLES.resolve("topology.yaml")), false);
         rules = RulePolicyEngine.load(policy);
         enforcer = new Enforcer(Map.of("dslam-1", new LabDevice("dslam-1"), "bras-1", new LabDevice("bras-1"), "cmts-1", cmts),
@@ -68,6 +71,11 @@ class CdrContentIT {
         enforcer.close();
         rules.close();
         ledger.close();
+    }
+
+    /** Whether the ledger is the journal ledger rather than the relational one. */
+    boolean journal() {
+        return false;
     }
 
     RxRequest aar(String session, String subscriber, MediaType type, String codecOffer, String codecAnswer, long ul, long dl) {

@@ -59,6 +59,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void journalLedgerIsOffByDefaultAndTakesAnH2Url() {
+        assertThat(parse(MINIMAL).ledger().journal()).isFalse();
+        assertThat(parse(MINIMAL.replace("  topology: topology.yaml", "  topology: topology.yaml\n  journal: true"))
+                .ledger().journal()).isTrue();
+    }
+
+    @Test
+    void journalLedgerOnPostgresqlIsRejectedNamingTheKey() {
+        assertThatThrownBy(() -> parse(MINIMAL.replace("  topology: topology.yaml",
+                "  topology: topology.yaml\n  journal: true\n  url: jdbc:postgresql://db.example.net/arbiter?password=pw1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ledger.journal")
+                .hasMessageContaining("jdbc:h2:")
+                .hasMessageNotContaining("pw1");
+    }
+
+    @Test
     void foreignJdbcUrlIsRejected() {
         assertThatThrownBy(() -> parse(MINIMAL.replace("  topology: topology.yaml", "  topology: topology.yaml\n  url: jdbc:mysql://x/y")))
                 .isInstanceOf(ConfigException.class)

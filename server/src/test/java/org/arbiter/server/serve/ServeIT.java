@@ -161,6 +161,36 @@ class ServeIT {
     }
 
     @Test
+    void servesOnTheJournalLedgerWhileTheCommandLineReadsIt() throws Exception {
+        Path cfg = config("");
+        Files.writeString(cfg, Files.readString(cfg).replace("ledger:\n  topology: topology.yaml",
+                "ledger:\n  journal: true\n  topology: topology.yaml"));
+        start(cfg);
+        int admin = awaitServing()[1];
+        assertThat(output).anyMatch(l -> l.contains("journal ledger open"));
+        JsonNode pools = new ObjectMapper().readTree(get(admin, "/api/pools", TOKEN).body());
+        List<String> roots = new ArrayList<>();
+        pools.forEach(n -> roots.add(n.get("id").asText()));
+        assertThat(roots).containsExactlyInAnyOrder("bras-1", "cmts-1");
+        assertThat(get(admin, "/api/sessions", TOKEN).statusCode()).isEqualTo(200);
+        assertThat(get(admin, "/api/decisions", TOKEN).statusCode()).isEqualTo(200);
+        assertThat(get(admin, "/health/ready", null).statusCode()).isEqualTo(200);
+
+        // the command-line tools read the running server's journal without writing to it
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process cli = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.arbiter.server.Main",
+                "ledger", "pools", "--config", cfg.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        String cliOut = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as(cliOut).isTrue();
+        assertThat(cli.exitValue()).as(cliOut).isZero();
+        assertThat(cliOut).contains("bras-1").contains("dsl-line-1");
+
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(String.join("\n", output)).isTrue();
+        assertThat(process.exitValue()).as(String.join("\n", output)).isZero();
+    }
+
+    @Test
     void sighupReloadsThePolicyAndABadEditKeepsTheRunningSet() throws Exception {
         start(config(""));
         int admin = awaitServing()[1];
