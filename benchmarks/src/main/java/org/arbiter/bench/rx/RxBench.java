@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  *
  * <p>Targets: {@code diameter} (our Diameter layer with an accept-all handler), {@code jdiameter}
  * (the jdiameter 2.1.0 stateless echo server, from the test class path), {@code full-h2} (the
- * full path on a durable H2 file ledger), {@code full-pg} (the same on a PostgreSQL server started
+ * full path on a durable H2 file with the relational ledger), {@code full-journal} (the same with the
+ * journal ledger, {@code ledger.journal: true}), {@code full-pg} (the same on a PostgreSQL server started
  * for the run), {@code full-mem} (the same on an in-memory H2 ledger: not durable, a diagnostic that
  * shows what the path costs without the disk), {@code external} (a server already listening on
  * 127.0.0.1, {@code --port}).
@@ -150,6 +151,9 @@ public final class RxBench {
                     "full-h2:closed:32:30s",
                     "full-h2:open:5000:30s",
                     "full-h2:open:10000:60s",
+                    "full-journal:closed:128:30s",
+                    "full-journal:open:5000:30s",
+                    "full-journal:open:10000:60s",
                     "full-pg:closed:32:30s",
                     "full-pg:fill:2000/6000",
                     "full-pg:open:3000:30s",
@@ -374,6 +378,13 @@ public final class RxBench {
         if (full != null && diameter != null) {
             out.printf(Locale.ROOT, "full path (H2) / Diameter layer: %.4fx (%.0f vs %.0f sessions/s)%n",
                     full.sessionsPerSecond() / diameter.sessionsPerSecond(), full.sessionsPerSecond(), diameter.sessionsPerSecond());
+        }
+        LoadReport journal = first(reports, "full-journal closed");
+        if (journal != null && full != null) {
+            out.printf(Locale.ROOT, "full path journal ledger / relational ledger, both H2 file: %.2fx (%.0f vs %.0f sessions/s; "
+                    + "%.0f vs %.0f us of CPU per session)%n", journal.sessionsPerSecond() / full.sessionsPerSecond(),
+                    journal.sessionsPerSecond(), full.sessionsPerSecond(), journal.targetCpuMicrosPerSession(),
+                    full.targetCpuMicrosPerSession());
         }
         LoadReport pg = first(reports, "full-pg closed");
         if (pg != null && full != null) {
