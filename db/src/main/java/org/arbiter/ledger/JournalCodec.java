@@ -3,6 +3,7 @@ package org.arbiter.ledger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.arbiter.core.ledger.AccessPath;
 import org.arbiter.core.ledger.AdmissionRequest;
 import org.arbiter.core.ledger.ChargingRecord;
@@ -151,12 +152,31 @@ final class JournalCodec {
             return sb.toString();
         }
 
+        /** A string that must not be null. */
+        String req() {
+            String s = str();
+            if (s == null) {
+                throw new IllegalArgumentException("field " + field + " is null where a value is required");
+            }
+            return s;
+        }
+
         long num() {
             String r = raw();
             try {
                 return Long.parseLong(r);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("field " + field + " is not a number: '" + r + "'");
+            }
+        }
+
+        /** A number that fits an {@code int}. */
+        int integer() {
+            String r = raw();
+            try {
+                return Integer.parseInt(r);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("field " + field + " is not an integer: '" + r + "'");
             }
         }
 
@@ -191,16 +211,46 @@ final class JournalCodec {
             throw new IllegalArgumentException("field " + field + " is not 0 or 1: '" + r + "'");
         }
 
+        /** A time (two fields), or {@code null} when both are null. */
         Instant time() {
+            return time(false);
+        }
+
+        /** A time that must not be null. */
+        Instant reqTime() {
+            return time(true);
+        }
+
+        private Instant time(boolean required) {
             String s = raw();
+            int secondsField = field;
             String n = raw();
             if (s.equals(NULL) && n.equals(NULL)) {
+                if (required) {
+                    throw new IllegalArgumentException("field " + secondsField + " is null where a time is required");
+                }
                 return null;
             }
+            long seconds;
             try {
-                return Instant.ofEpochSecond(Long.parseLong(s), Long.parseLong(n));
-            } catch (NumberFormatException | java.time.DateTimeException e) {
-                throw new IllegalArgumentException("field " + field + " is not a time: '" + s + "' '" + n + "'");
+                seconds = Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("field " + secondsField + " is not a time's epoch seconds: '" + s + "'");
+            }
+            long nanos;
+            try {
+                nanos = Long.parseLong(n);
+            } catch (NumberFormatException e) {
+                nanos = -1;
+            }
+            if (nanos < 0 || nanos > 999_999_999) {
+                throw new IllegalArgumentException("field " + field + " is not a time's nanoseconds (0..999999999): '"
+                        + n + "'");
+            }
+            try {
+                return Instant.ofEpochSecond(seconds, nanos);
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("field " + secondsField + " is not a time: '" + s + "' '" + n + "'");
             }
         }
 
@@ -216,9 +266,50 @@ final class JournalCodec {
             }
         }
 
+        /** An enum constant that must not be null. */
+        <E extends Enum<E>> E reqName(Class<E> type) {
+            E e = name(type);
+            if (e == null) {
+                throw new IllegalArgumentException("field " + field + " is null where a " + type.getSimpleName()
+                        + " is required");
+            }
+            return e;
+        }
+
+        /** An IP prefix, or {@code null}. */
+        IpPrefix prefix() {
+            String r = str();
+            if (r == null) {
+                return null;
+            }
+            try {
+                return IpPrefix.parse(r);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("field " + field + ": " + e.getMessage());
+            }
+        }
+
+        /**
+         * Builds a value from the fields read so far; a value its constructor refuses fails as a
+         * malformed record, naming the last field read.
+         */
+        <T> T build(Supplier<T> value) {
+            try {
+                return value.get();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("field " + field + ": the record's values are refused: "
+                        + e.getMessage());
+            }
+        }
+
+        /** True while fields remain to be read. */
+        boolean more() {
+            return pos <= text.length();
+        }
+
         /** Fails unless every field was read. */
         void end() {
-            if (pos <= text.length()) {
+            if (more()) {
                 throw new IllegalArgumentException("record has more than " + field + " fields");
             }
         }
@@ -241,24 +332,32 @@ final class JournalCodec {
     }
 
     static Decision decision(In in) {
-        Verdict verdict = in.name(Verdict.class);
+        Verdict verdict = in.reqName(Verdict.class);
         ResultCode reject = in.name(ResultCode.class);
         String reason = in.str();
-        String version = in.str();
-        String rule = in.str();
+        String version = in.req();
+        String rule = in.req();
         boolean enforce = in.bool();
         int traces = in.count("trace lines");
         List<String> trace = new ArrayList<>(traces);
         for (int i = 0; i < traces; i++) {
-            trace.add(in.str());
+            trace.add(in.req());
         }
         int n = in.count("grants");
         List<FlowGrant> grants = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            grants.add(new FlowGrant(new FlowKey((int) in.num(), (int) in.num()), in.str(), in.num(), in.num(),
-                    in.optInt(), (int) in.num(), in.optInt(), (int) in.num(), in.bool()));
+            FlowKey key = new FlowKey(in.integer(), in.integer());
+            String sessionClass = in.str();
+            long ul = in.num();
+            long dl = in.num();
+            Integer maxLatency = in.optInt();
+            int dscp = in.integer();
+            Integer qci = in.optInt();
+            int priority = in.integer();
+            boolean modified = in.bool();
+            grants.add(in.build(() -> new FlowGrant(key, sessionClass, ul, dl, maxLatency, dscp, qci, priority, modified)));
         }
-        return new Decision(verdict, grants, reject, reason, version, rule, trace, enforce);
+        return in.build(() -> new Decision(verdict, grants, reject, reason, version, rule, trace, enforce));
     }
 
     static void request(Out o, AdmissionRequest r) {
@@ -278,31 +377,36 @@ final class JournalCodec {
     }
 
     static AdmissionRequest request(In in) {
-        String sessionId = in.str();
+        String sessionId = in.req();
         String originHost = in.str();
         String subscriber = in.str();
         String chargingId = in.str();
-        Instant now = in.time();
-        Instant reservedUntil = in.time();
-        Instant authorizedUntil = in.time();
+        Instant now = in.reqTime();
+        Instant reservedUntil = in.reqTime();
+        Instant authorizedUntil = in.reqTime();
         Decision decision = decision(in);
         int n = in.count("holds");
         List<HoldRequest> holds = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            FlowKey flow = new FlowKey((int) in.num(), (int) in.num());
-            Direction direction = in.name(Direction.class);
-            String address = in.str();
-            String prefix = in.str();
+            FlowKey flow = new FlowKey(in.integer(), in.integer());
+            Direction direction = in.reqName(Direction.class);
+            String address = in.req();
+            IpPrefix prefix = in.prefix();
             int hopCount = in.count("hops");
             List<PathHop> hops = new ArrayList<>(hopCount);
             for (int k = 0; k < hopCount; k++) {
-                hops.add(new PathHop(in.str(), in.str()));
+                String pool = in.req();
+                String device = in.str();
+                hops.add(new PathHop(pool, device));
             }
-            AccessPath path = new AccessPath(address, prefix == null ? null : IpPrefix.parse(prefix), hops);
-            holds.add(new HoldRequest(flow, direction, path, in.num(), (int) in.num(), in.optInt()));
+            AccessPath path = in.build(() -> new AccessPath(address, prefix, hops));
+            long bps = in.num();
+            int dscp = in.integer();
+            Integer maxLatency = in.optInt();
+            holds.add(in.build(() -> new HoldRequest(flow, direction, path, bps, dscp, maxLatency)));
         }
-        return new AdmissionRequest(sessionId, originHost, subscriber, chargingId, decision, holds, now, reservedUntil,
-                authorizedUntil);
+        return in.build(() -> new AdmissionRequest(sessionId, originHost, subscriber, chargingId, decision, holds, now,
+                reservedUntil, authorizedUntil));
     }
 
     static void record(Out o, ChargingRecord c) {
@@ -316,8 +420,8 @@ final class JournalCodec {
     }
 
     static ChargingRecord record(In in) {
-        String recordId = in.str();
-        String sessionId = in.str();
+        String recordId = in.req();
+        String sessionId = in.req();
         String chargingId = in.str();
         String subscriber = in.str();
         String originHost = in.str();
@@ -327,16 +431,22 @@ final class JournalCodec {
         int n = in.count("charged flows");
         List<ChargingRecord.ChargedFlow> flows = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            flows.add(new ChargingRecord.ChargedFlow(new FlowKey((int) in.num(), (int) in.num()),
-                    in.name(Direction.class), in.str(), in.str(), in.num(), (int) in.num(), in.optInt()));
+            FlowKey flow = new FlowKey(in.integer(), in.integer());
+            Direction direction = in.reqName(Direction.class);
+            String party = in.str();
+            String pool = in.str();
+            long bps = in.num();
+            int dscp = in.integer();
+            Integer maxLatency = in.optInt();
+            flows.add(new ChargingRecord.ChargedFlow(flow, direction, party, pool, bps, dscp, maxLatency));
         }
         boolean modified = in.bool();
         String version = in.str();
         String rule = in.str();
         TerminationCause cause = in.name(TerminationCause.class);
-        ChargingRecord.Kind kind = in.name(ChargingRecord.Kind.class);
-        int sequence = (int) in.num();
-        return new ChargingRecord(recordId, sessionId, chargingId, subscriber, originHost, started, committed, stopped,
-                flows, modified, version, rule, cause, kind, sequence);
+        ChargingRecord.Kind kind = in.reqName(ChargingRecord.Kind.class);
+        int sequence = in.integer();
+        return in.build(() -> new ChargingRecord(recordId, sessionId, chargingId, subscriber, originHost, started,
+                committed, stopped, flows, modified, version, rule, cause, kind, sequence));
     }
 }
