@@ -25,13 +25,18 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ArbiterRestartIT {
 
+    /** The Arbiter under test, in {@code dir}. */
+    ArbiterUnderTest arbiter(Path dir) {
+        return ArbiterUnderTest.start(dir, AccessNetworks.roomy());
+    }
+
     /** Kept when the test fails: the peers' logs, configurations and SIPp traces are in it. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test
     void restartMidCallKeepsTheReservationAndReleasesItOnTheLaterBye() {
-        try (CallLab lab = CallLab.start(dir, ArbiterUnderTest.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
+        try (CallLab lab = CallLab.start(dir, arbiter(dir.resolve("arbiter")))) {
             ArbiterUnderTest arbiter = lab.arbiter();
             SippProcess callee = lab.callee("uas-answer.xml", 1, 2000, 40, Duration.ofSeconds(40));
             // the hold outlasts the restart and cdp's reconnect (Tc = 2 s) by several seconds

@@ -33,13 +33,14 @@ import org.arbiter.diameter.DiameterServer;
 import org.arbiter.diameter.RxHandler;
 import org.arbiter.diameter.peer.PeerState;
 import org.arbiter.ledger.JdbcLedger;
+import org.arbiter.ledger.OperatorLedger;
 import org.arbiter.ledger.LedgerConfig;
 import org.arbiter.policy.RulePolicyEngine;
 
 /**
  * Arbiter assembled in the test's JVM: the Diameter Rx front end ({@link DiameterServer}) on
  * 127.0.0.1, bound to core's {@link PdpEngine} with the JDBC ledger on an H2 file
- * ({@link JdbcLedger}), the rule engine on the test policy ({@code policy/e2e.yaml},
+ * ({@link JdbcLedger}, or the journal ledger: {@link #startOnJournal}), the rule engine on the test policy ({@code policy/e2e.yaml},
  * {@link RulePolicyEngine}) and one device adapter per device the topology names: the adapter the
  * test hands in ({@link #start(Path, Topology, Map)}, e.g. the SNMP or NETCONF adapter of a real
  * device), otherwise a lab device ({@link LabDevice}). The devices stand for the access network and outlive {@link #restart()}; the front end, the
@@ -57,6 +58,8 @@ final class InProcessArbiter implements ArbiterUnderTest {
     static final Duration DEVICE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Duration deviceTimeout;
+    /** The journal ledger ({@code ledger.journal: true}) rather than the relational one. */
+    private final boolean journal;
 
     private final LedgerConfig ledgerConfig;
     private final Path policyDir;
@@ -68,8 +71,10 @@ final class InProcessArbiter implements ArbiterUnderTest {
     private final int port;
     private volatile Instance current;
 
-    private InProcessArbiter(Path dir, Topology topology, Map<String, DeviceAdapter> adapters, Duration deviceTimeout) {
+    private InProcessArbiter(Path dir, Topology topology, Map<String, DeviceAdapter> adapters, Duration deviceTimeout,
+                             boolean journal) {
         this.deviceTimeout = deviceTimeout;
+        this.journal = journal;
         this.ledgerConfig = LedgerConfig.h2File(dir.resolve("ledger"));
         this.policyDir = Templates.copy("policy/e2e.yaml", dir.resolve("policy/e2e.yaml")).getParent();
         for (PoolSpec p : topology.pools()) {
@@ -77,7 +82,7 @@ final class InProcessArbiter implements ArbiterUnderTest {
                 devices.computeIfAbsent(p.deviceId(), id -> adapters.containsKey(id) ? adapters.get(id) : new LabDevice(id));
             }
         }
-        try (JdbcLedger ledger = JdbcLedger.open(ledgerConfig)) {
+        try (OperatorLedger ledger = OperatorLedger.open(ledgerConfig, journal)) {
             ledger.applyTopology(topology, false);
         }
         this.current = new Instance(1, 0);
@@ -103,7 +108,13 @@ final class InProcessArbiter implements ArbiterUnderTest {
     /** As {@link #start(Path, Topology, Map)}, every device call given {@code deviceTimeout}. */
     static InProcessArbiter start(Path dir, Topology topology, Map<String, DeviceAdapter> adapters, Duration deviceTimeout) {
         return new InProcessArbiter(Objects.requireNonNull(dir), Objects.requireNonNull(topology), Map.copyOf(adapters),
-                Objects.requireNonNull(deviceTimeout));
+                Objects.requireNonNull(deviceTimeout), false);
+    }
+
+    /** As {@link #start(Path, Topology)}, on the journal ledger ({@code ledger.journal: true}). */
+    static InProcessArbiter startOnJournal(Path dir, Topology topology) {
+        return new InProcessArbiter(Objects.requireNonNull(dir), Objects.requireNonNull(topology), Map.of(), DEVICE_TIMEOUT,
+                true);
     }
 
     @Override
@@ -203,7 +214,7 @@ final class InProcessArbiter implements ArbiterUnderTest {
     private final class Instance implements AutoCloseable {
         final int generation;
         final RulePolicyEngine policy;
-        final JdbcLedger ledger;
+        final OperatorLedger ledger;
         final Enforcer enforcer;
         final PdpEngine engine;
         final ForwardingNotifier notifier = new ForwardingNotifier();
@@ -212,7 +223,7 @@ final class InProcessArbiter implements ArbiterUnderTest {
         Instance(int generation, int listenPort) {
             this.generation = generation;
             this.policy = RulePolicyEngine.load(policyDir);
-            this.ledger = JdbcLedger.open(ledgerConfig);
+            this.ledger = OperatorLedger.open(ledgerConfig, journal);
             this.enforcer = new Enforcer(Map.copyOf(devices), deviceTimeout);
             this.engine = new PdpEngine(policy, ledger, enforcer, notifier, EngineSettings.defaults(), Clock.systemUTC());
             DiameterConfig config = DiameterConfig.builder(ORIGIN_HOST, REALM)
