@@ -192,15 +192,28 @@ final class DeviceQueue<T> {
             outcomes = fail(batch, OutcomeStatus.FAILED, "adapter threw " + e);
         }
         lastCallNanos = System.nanoTime() - start;
+        if (taken.size() == 1 && batch.size() == taken.getFirst().items.size()) {
+            // one caller, no repeated item: its outcomes are the batch's, in order
+            List<Outcome> out = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                out.add(outcomeAt(outcomes, i, batch.get(i)));
+            }
+            taken.getFirst().done.complete(out);
+            return;
+        }
         Map<String, Outcome> byKey = new HashMap<>();
         for (int i = 0; i < batch.size(); i++) {
-            String k = key.apply(batch.get(i));
-            byKey.put(k, i < outcomes.size() && outcomes.get(i) != null ? outcomes.get(i)
-                    : new Outcome(k, OutcomeStatus.FAILED, "no outcome from adapter"));
+            byKey.put(key.apply(batch.get(i)), outcomeAt(outcomes, i, batch.get(i)));
         }
         for (Pending<T> p : taken) {
             p.done.complete(pick(p.items, byKey));
         }
+    }
+
+    /** The adapter's outcome for the batch item at {@code i}, FAILED when it gave none. */
+    private Outcome outcomeAt(List<Outcome> outcomes, int i, T item) {
+        Outcome o = i < outcomes.size() ? outcomes.get(i) : null;
+        return o != null ? o : new Outcome(key.apply(item), OutcomeStatus.FAILED, "no outcome from adapter");
     }
 
     private List<Outcome> pick(List<T> items, Map<String, Outcome> byKey) {

@@ -43,6 +43,8 @@ public final class Enforcer implements AutoCloseable {
 
     private final Map<String, DeviceAdapter> devices;
     private final Duration timeout;
+    /** {@link #queueWait()} in milliseconds, computed once. */
+    private final long queueWaitMillis;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, DeviceQueue<DeviceReservation>> installs = new HashMap<>();
     private final Map<String, DeviceQueue<String>> removals = new HashMap<>();
@@ -57,6 +59,7 @@ public final class Enforcer implements AutoCloseable {
     public Enforcer(Map<String, DeviceAdapter> devices, Duration timeout) {
         this.devices = Map.copyOf(devices);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.queueWaitMillis = queueWait().toMillis();
         this.devices.forEach((id, a) -> {
             installs.put(id, new DeviceQueue<>(DeviceReservation::id, batch -> a.install(batch, timeout), MAX_BATCH, executor));
             removals.put(id, new DeviceQueue<>(r -> r, batch -> a.remove(batch, timeout), MAX_BATCH, executor));
@@ -192,7 +195,7 @@ public final class Enforcer implements AutoCloseable {
      * comes; then the outcomes are awaited.
      */
     private <T> List<Call<T>> run(List<Call<T>> calls) {
-        long waitMillis = queueWait().toMillis();
+        long waitMillis = queueWaitMillis;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         Call<T> slowHere = null;
         List<Call<T>> here = new ArrayList<>(calls.size());
