@@ -130,8 +130,6 @@ public final class PdpEngine {
                     List.of(), acceptable, false);
         }
         List<Hold> active = admission.holds();
-        Set<String> nowIds = new HashSet<>();
-        active.forEach(h -> nowIds.add(h.reservationId()));
         if (decision.enforce()) {
             Enforcer.Result applied = enforcer.install(active);
             if (!applied.ok()) {
@@ -146,7 +144,7 @@ public final class PdpEngine {
             }
             // an update that shrank the session: take what it no longer holds off the devices
             Map<String, List<String>> gone = admission.status() == Admission.Status.ADMITTED
-                    ? ended(admission, nowIds) : Map.of();
+                    ? ended(admission, active) : Map.of();
             if (!gone.isEmpty()) {
                 enforcer.removeIds(gone);
             }
@@ -164,8 +162,13 @@ public final class PdpEngine {
      * The reservations an admission ended, by device: the holds the ledger reports as released
      * that the session no longer holds.
      */
-    private static Map<String, List<String>> ended(Admission admission, Set<String> nowIds) {
+    private static Map<String, List<String>> ended(Admission admission, List<Hold> active) {
         List<Hold> candidates = admission.released();
+        if (candidates.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> nowIds = new HashSet<>();
+        active.forEach(h -> nowIds.add(h.reservationId()));
         Map<String, List<String>> out = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         for (Hold h : candidates) {

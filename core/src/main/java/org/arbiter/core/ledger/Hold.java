@@ -50,6 +50,10 @@ public record Hold(
 
     /** The device reservation id for the given hold coordinates. */
     public static String reservationId(String sessionId, FlowKey flow, Direction d, String party, String pool) {
-        return sessionId + "|" + flow + "|" + d.label() + "|" + party + "|" + pool;
+        if (flow == null) {
+            return sessionId + "|null|" + d.label() + "|" + party + "|" + pool;
+        }
+        // the flow as FlowKey.toString() writes it, without building that string first
+        return sessionId + "|" + flow.mediaComponent() + "." + flow.flow() + "|" + d.label() + "|" + party + "|" + pool;
     }
 }
