@@ -228,8 +228,9 @@ public final class InMemoryLedger implements Ledger {
             }
         }
         List<Hold> active = new ArrayList<>();
-        for (Hold d : desired.values()) {
-            Hold c = current.get(d.reservationId());
+        for (Map.Entry<String, Hold> e : desired.entrySet()) {
+            Hold d = e.getValue();
+            Hold c = current.get(e.getKey());
             HoldState st = c != null && c.bandwidthBps() == d.bandwidthBps() && c.dscp() == d.dscp()
                     ? c.state() : HoldState.RESERVED;
             Hold h = new Hold(ids.nextHoldId(), d.sessionId(), d.flow(), d.direction(), d.partyAddress(), d.poolId(),
@@ -261,13 +262,14 @@ public final class InMemoryLedger implements Ledger {
 
     /** Every flow direction that does not fit, not counting the session's own current holds. */
     private List<Admission.Shortfall> shortfalls(AdmissionRequest r, Iterable<Hold> current, Iterable<Hold> desired) {
-        Map<String, Long> own = new HashMap<>();
+        // bit/s per pool, [uplink, downlink], as in used
+        Map<String, long[]> own = new HashMap<>();
         for (Hold c : current) {
-            own.merge(key(c.poolId(), c.direction()), c.bandwidthBps(), Long::sum);
+            own.computeIfAbsent(c.poolId(), k -> new long[2])[slot(c.direction())] += c.bandwidthBps();
         }
-        Map<String, Long> wanted = new HashMap<>();
+        Map<String, long[]> wanted = new HashMap<>();
         for (Hold d : desired) {
-            wanted.merge(key(d.poolId(), d.direction()), d.bandwidthBps(), Long::sum);
+            wanted.computeIfAbsent(d.poolId(), k -> new long[2])[slot(d.direction())] += d.bandwidthBps();
         }
         List<Admission.Shortfall> shortfalls = new ArrayList<>();
         Topology t = topology;
@@ -278,9 +280,11 @@ public final class InMemoryLedger implements Ledger {
             for (PathHop hop : hr.path().hops()) {
                 PoolSpec p = t.pool(hop.poolId()).orElseThrow(
                         () -> new LedgerException("path names unknown pool '" + hop.poolId() + "'"));
-                String k = key(p.id(), hr.direction());
-                long headroom = p.admissible(hr.direction()) - used(p.id(), hr.direction()) + own.getOrDefault(k, 0L);
-                if (wanted.getOrDefault(k, 0L) > headroom) {
+                int slot = slot(hr.direction());
+                long[] mine = own.get(p.id());
+                long[] asked = wanted.get(p.id());
+                long headroom = p.admissible(hr.direction()) - used(p.id(), hr.direction()) + (mine == null ? 0 : mine[slot]);
+                if ((asked == null ? 0 : asked[slot]) > headroom) {
                     short_ = true;
                 }
                 if (headroom < avail) {
@@ -296,19 +300,20 @@ public final class InMemoryLedger implements Ledger {
         return shortfalls;
     }
 
-    private static String key(String pool, Direction d) {
-        return pool + "/" + d.label();
+    /** The index of a direction in a pool's [uplink, downlink] counters. */
+    private static int slot(Direction d) {
+        return d == Direction.UPLINK ? 0 : 1;
     }
 
     private long used(String pool, Direction d) {
         long[] u = used.get(pool);
-        return u == null ? 0 : u[d == Direction.UPLINK ? 0 : 1];
+        return u == null ? 0 : u[slot(d)];
     }
 
     /** Adds ({@code sign} 1) or removes (-1) an active hold's bandwidth from its pool's counter. */
     private void count(Hold h, int sign) {
         long[] u = used.computeIfAbsent(h.poolId(), k -> new long[2]);
-        u[h.direction() == Direction.UPLINK ? 0 : 1] += sign * h.bandwidthBps();
+        u[slot(h.direction())] += sign * h.bandwidthBps();
     }
 
     private void unindex(Session s) {
@@ -375,7 +380,10 @@ public final class InMemoryLedger implements Ledger {
         for (Hold h : ended) {
             count(h, -1);
         }
-        s.holds.replaceAll(h -> h.state().active() ? withState(h, finalState, h.expiresAt()) : h);
+        if (retainEnded) {
+            // a session that is forgotten below is never read again
+            s.holds.replaceAll(h -> h.state().active() ? withState(h, finalState, h.expiresAt()) : h);
+        }
         ChargingRecord cdr = new ChargingRecord(ids.nextRecordId(), s.id, s.chargingId, s.subscriber,
                 s.originHost, s.createdAt, s.committedAt, now, charged(ended), s.modified(),
                 s.decision.policyVersion(), s.decision.ruleId(), cause, ChargingRecord.Kind.STOP, s.interims + 1);
