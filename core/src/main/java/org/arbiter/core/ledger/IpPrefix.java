@@ -64,7 +64,7 @@ public record IpPrefix(byte[] address, int length) {
         byte[] out = new byte[4];
         for (int i = 0; i < 4; i++) {
             String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+            if (p.isEmpty() || p.length() > 3 || !allDigits(p)) {
                 return null;
             }
             int v = Integer.parseInt(p);
@@ -74,6 +74,16 @@ public record IpPrefix(byte[] address, int length) {
             out[i] = (byte) v;
         }
         return out;
+    }
+
+    /** True when every character is a digit ({@link Character#isDigit}). */
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] parseV6(String s) {
