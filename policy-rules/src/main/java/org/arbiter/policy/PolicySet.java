@@ -326,7 +326,8 @@ final class PolicySet {
             return apply(unknown, DEFAULT_UNKNOWN, flow + ": subscriber in no group, " + DEFAULT_UNKNOWN, Constraints.NONE, f, ul, dl, facts, trace);
         }
         Constraints deferred = Constraints.NONE;
-        List<String> skipped = new ArrayList<>();
+        // the ids of the rules that did not match since the last trace line, ", "-separated
+        StringBuilder skipped = new StringBuilder();
         for (Rule r : rules) {
             boolean match;
             try {
@@ -338,7 +339,10 @@ final class PolicySet {
                 return new FlowOutcome(null, ResultCode.DIAMETER_UNABLE_TO_COMPLY, why, r.id(), List.of(), null, true);
             }
             if (!match) {
-                skipped.add(r.id());
+                if (!skipped.isEmpty()) {
+                    skipped.append(", ");
+                }
+                skipped.append(r.id());
                 continue;
             }
             flushSkipped(flow, skipped, trace);
@@ -355,10 +359,10 @@ final class PolicySet {
         return apply(unmatched, DEFAULT, flow + ": no rule decided, " + DEFAULT, deferred, f, ul, dl, facts, trace);
     }
 
-    private static void flushSkipped(String flow, List<String> skipped, List<String> trace) {
+    private static void flushSkipped(String flow, StringBuilder skipped, List<String> trace) {
         if (!skipped.isEmpty()) {
-            trace.add(flow + ": no match: " + String.join(", ", skipped));
-            skipped.clear();
+            trace.add(flow + ": no match: " + skipped);
+            skipped.setLength(0);
         }
     }
 
