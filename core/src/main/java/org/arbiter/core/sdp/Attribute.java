@@ -16,7 +16,9 @@ public record Attribute(String name, String value) {
 
     public Attribute {
         SdpSyntax.requireToken("attribute name", Objects.requireNonNull(name, "name"));
-        SdpSyntax.optionalText("value of a=" + name, value);
+        if (value != null && !SdpSyntax.isText(value)) {
+            throw SdpSyntax.invalid("value of a=" + name, value, "text must not contain NUL, CR or LF");
+        }
     }
 
     /** A property attribute such as {@code a=recvonly}. */
