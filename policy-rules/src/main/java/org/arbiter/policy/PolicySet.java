@@ -290,7 +290,7 @@ final class PolicySet {
                 + " at " + (facts.subscriberAddress.isEmpty() ? "(no address)" : facts.subscriberAddress) + ": "
                 + (facts.known() ? "groups " + String.join(", ", memberOf) + (tier == null ? "" : ", tier " + tier) : "unknown (in no group)")
                 + "; origin " + facts.originHost + "; time " + facts.time.toLocalDateTime().truncatedTo(ChronoUnit.MINUTES)
-                + " " + zone.getId() + " (" + facts.find(Conditions.TIME_DAY).orElse("") + ")");
+                + " " + zone.getId() + " (" + facts.day() + ")");
         if (flows.isEmpty()) {
             trace.add("decision REJECT: the request has no flow to decide");
             return Decision.reject(ResultCode.INVALID_SERVICE_INFORMATION, "the request has no flow to decide", version, NO_FLOWS, trace);

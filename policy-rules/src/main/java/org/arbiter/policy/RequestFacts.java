@@ -119,6 +119,11 @@ final class RequestFacts implements CelVariableResolver {
         return flowClass;
     }
 
+    /** The value of {@code time.day}: {@code mon} .. {@code sun}. */
+    String day() {
+        return DAYS[(int) weekday - 1];
+    }
+
     String media() {
         return media;
     }
@@ -197,7 +202,7 @@ final class RequestFacts implements CelVariableResolver {
             case Conditions.ORIGIN_HOST -> f -> f.originHost;
             case Conditions.ORIGIN_REALM -> f -> f.originRealm;
             case Conditions.REQUEST_APPLICATION -> f -> f.application;
-            case Conditions.TIME_DAY -> f -> DAYS[(int) f.weekday - 1];
+            case Conditions.TIME_DAY -> RequestFacts::day;
             default -> throw new IllegalArgumentException("no string variable " + name);
         };
     }
