@@ -23,6 +23,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.arbiter.core.ledger.AccessPath;
 import org.arbiter.core.ledger.Admission;
@@ -59,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * no caller acts on state that is not yet durable.
  *
  * <pre>
- *   ADMIT    the admission request (decision included) and the first hold id it took
+ *   ADMIT    the admission request (decision included), its outcome, the first hold id it took,
+ *            and the row that started the session's run (0: this admission starts one)
  *   COMMIT   the session's RESERVED holds became COMMITTED
  *   RELEASE  the session ended by request: cause and the final billing record
  *   EXPIRE   the session ended by expiry: the final billing record
@@ -69,10 +71,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Opening.</b> The state is rebuilt by applying the journal again from {@code replay_from}
  * of {@code journal_mark}: the writer keeps that mark at or below the first row of every session
- * not yet ended on disk, and {@code next_hold_id} above every hold id handed out. Each applied
- * change must have the outcome it had when it was recorded; otherwise the ledger refuses to open
- * and names the row. An admission applied again is not checked against capacity: it was admitted
- * then, and the topology may have changed since.
+ * not yet ended on disk, and {@code next_hold_id} above every hold id handed out. A session's run
+ * lasts from the admission that gave it holds to the row that left it none (release, expiry, an
+ * update without holds); rows of a run that started before {@code replay_from} are passed over,
+ * as that run ended on disk. Each applied change must have the outcome it had when it was
+ * recorded, billing records included; otherwise the ledger refuses to open and names the row. An
+ * admission applied again is not checked against capacity: it was admitted then, and the
+ * topology may have changed since.
  *
  * <p><b>Limits.</b> One process: the state is this node's, so the journal ledger runs on H2 only
  * (PostgreSQL serves several nodes with {@link JdbcLedger}); H2's file lock keeps other processes
@@ -108,6 +113,7 @@ public final class JournalLedger implements OperatorLedger {
     private final Thread writerThread;
     /** Opened by the command-line tools: the state is rebuilt, nothing is written. */
     private final boolean readOnly;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private JournalLedger(JdbcLedger store, String key, long lastSeq, boolean readOnly) {
         this.store = store;
@@ -239,7 +245,7 @@ public final class JournalLedger implements OperatorLedger {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     seq = rs.getLong(1);
-                    apply(seq, rs.getString(2), rs.getString(3), rs.getString(4));
+                    apply(seq, rs.getString(2), rs.getString(3), rs.getString(4), Math.max(0, from));
                     rows++;
                 }
             }
@@ -247,59 +253,103 @@ public final class JournalLedger implements OperatorLedger {
         } catch (SQLException e) {
             throw new LedgerException("reading the journal of " + store.config().redactedUrl() + " failed: "
                     + e.getMessage(), e);
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (RuntimeException e) {
             throw new LedgerException("the journal of " + store.config().redactedUrl() + " cannot be applied again at row "
                     + seq + ": " + e.getMessage() + "; the ledger stays closed rather than start from another state", e);
         }
         return rows;
     }
 
-    /** Applies one journal row to the state, as the change it records did. */
-    private void apply(long seq, String kind, String sessionId, String body) {
+    /**
+     * Applies one journal row to the state, as the change it records did; {@code from} is the
+     * first row of the replay.
+     *
+     * <p>A session's rows belong to its run: the admission that started it (an ADMIT row whose
+     * last field is 0) and every later row of the session up to the one that ended it. An ADMIT
+     * row that continues a run names the row that started it. A run that started before
+     * {@code from} ended before the mark was written (the mark stays at or below the start of
+     * every run not ended on disk), so the rest of its rows change nothing and are passed over.
+     */
+    private void apply(long seq, String kind, String sessionId, String body, long from) {
         JournalCodec.In in = new JournalCodec.In(body);
-        boolean known = runStarts.containsKey(sessionId);
+        Long run = runStarts.get(sessionId);
+        boolean known = run != null;
         switch (kind) {
             case "ADMIT" -> {
                 long firstHold = in.num();
-                in.str();
+                String outcome = in.req();
                 AdmissionRequest r = JournalCodec.request(in);
+                long continues = in.num();
                 in.end();
+                if (!r.sessionId().equals(sessionId)) {
+                    throw new IllegalStateException("the admission of session " + r.sessionId() + " is filed under "
+                            + sessionId);
+                }
+                if (continues == 0 && known) {
+                    throw new IllegalStateException("the admission of session " + sessionId + " starts a run, but the "
+                            + "session runs since row " + run);
+                }
+                if (continues != 0 && !known) {
+                    if (continues >= from) {
+                        throw new IllegalStateException("the admission of session " + sessionId + " continues the run "
+                                + "started at row " + continues + ", which is not running");
+                    }
+                    return;
+                }
+                if (continues != 0 && continues != run) {
+                    throw new IllegalStateException("the admission of session " + sessionId + " continues the run "
+                            + "started at row " + continues + ", but the session runs since row " + run);
+                }
                 ids.replayFrom(firstHold);
                 Admission a = state.restore(r);
-                if (!known && a.status() == Admission.Status.ADMITTED) {
+                if (!a.status().name().equals(outcome)) {
+                    throw new IllegalStateException("the admission of session " + sessionId + " came out " + a.status()
+                            + ", not " + outcome);
+                }
+                if (continues == 0 && !a.holds().isEmpty()) {
                     runStarts.put(sessionId, seq);
+                } else if (continues != 0 && a.holds().isEmpty()) {
+                    runStarts.remove(sessionId);
                 }
             }
             case "COMMIT" -> {
-                Instant now = in.time();
+                Instant now = in.reqTime();
                 in.end();
                 if (!state.commit(sessionId, now) && known) {
                     throw new IllegalStateException("the commit of session " + sessionId + " changed nothing");
                 }
             }
             case "RELEASE", "EXPIRE" -> {
-                TerminationCause cause = kind.equals("RELEASE") ? in.name(TerminationCause.class) : null;
-                Instant now = in.time();
+                TerminationCause cause = kind.equals("RELEASE") ? in.reqName(TerminationCause.class) : null;
+                Instant now = in.reqTime();
                 ChargingRecord cdr = JournalCodec.record(in);
                 in.end();
                 ids.replayRecord(cdr.recordId());
                 Optional<SessionRelease> ended = cause != null ? state.release(sessionId, cause, now)
                         : state.expireSession(sessionId, now);
                 ids.replayDone();
-                if (ended.isEmpty() && known) {
+                if (known && ended.isEmpty()) {
                     throw new IllegalStateException("the " + kind.toLowerCase() + " of session " + sessionId + " ended nothing");
+                }
+                if (ended.isPresent() && !ended.get().record().equals(cdr)) {
+                    throw new IllegalStateException("the " + kind.toLowerCase() + " of session " + sessionId
+                            + " comes out with another billing record than the one recorded: " + ended.get().record());
                 }
                 runStarts.remove(sessionId);
             }
             case "INTERIM" -> {
-                Instant now = in.time();
+                Instant now = in.reqTime();
                 ChargingRecord cdr = JournalCodec.record(in);
                 in.end();
                 ids.replayRecord(cdr.recordId());
                 Optional<ChargingRecord> written = state.writeInterim(sessionId, now);
                 ids.replayDone();
-                if (written.isEmpty() && known) {
+                if (known && written.isEmpty()) {
                     throw new IllegalStateException("the interim record of session " + sessionId + " was not written");
+                }
+                if (written.isPresent() && !written.get().equals(cdr)) {
+                    throw new IllegalStateException("the interim record of session " + sessionId
+                            + " comes out otherwise than the one recorded: " + written.get());
                 }
             }
             case "REJECT" -> {
@@ -331,18 +381,31 @@ public final class JournalLedger implements OperatorLedger {
                 group = writer.lastGroup();
             } else {
                 String outcome = a.status().name();
-                long seq = writer.append("ADMIT", request.sessionId(), request.now(), () -> {
+                Long run = runStarts.get(request.sessionId());
+                long continues = run == null ? 0 : run;
+                Supplier<String> body = () -> {
                     JournalCodec.Out o = new JournalCodec.Out().num(firstHold).str(outcome);
                     JournalCodec.request(o, request);
-                    return o.toString();
-                });
-                group = writer.lastGroup();
-                if (a.status() == Admission.Status.ADMITTED && !runStarts.containsKey(request.sessionId())) {
-                    runStarts.put(request.sessionId(), seq);
+                    return o.num(continues).toString();
+                };
+                if (run == null) {
+                    // a new run: its first row holds the replay mark from the moment it is queued,
+                    // before the writer can make it durable and move the mark past it
                     synchronized (starts) {
-                        starts.add(seq);
+                        long seq = writer.append("ADMIT", request.sessionId(), request.now(), body);
+                        if (!a.holds().isEmpty()) {
+                            runStarts.put(request.sessionId(), seq);
+                            starts.add(seq);
+                        }
+                    }
+                } else {
+                    long seq = writer.append("ADMIT", request.sessionId(), request.now(), body);
+                    if (a.holds().isEmpty()) {
+                        // an update that dropped every hold: the run is over
+                        ended(request.sessionId(), seq);
                     }
                 }
+                group = writer.lastGroup();
             }
         }
         group.await();
@@ -371,6 +434,7 @@ public final class JournalLedger implements OperatorLedger {
     public Optional<SessionRelease> release(String sessionId, TerminationCause cause, Instant now) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(cause, "cause");
+        Objects.requireNonNull(now, "now");
         Group group;
         Optional<SessionRelease> r;
         synchronized (state) {
@@ -437,7 +501,10 @@ public final class JournalLedger implements OperatorLedger {
 
     @Override
     public void recordRejection(String sessionId, String originHost, Decision decision, Instant now) {
-        Objects.requireNonNull(sessionId, "sessionId");
+        // checked here: a row the journal refuses would fail the writer, and the whole ledger
+        JdbcLedger.checkSessionId(sessionId);
+        Objects.requireNonNull(decision, "decision");
+        Objects.requireNonNull(now, "now");
         JournalCodec.Out o = new JournalCodec.Out().str(originHost).time(now);
         JournalCodec.decision(o, decision);
         String body = o.toString();
@@ -654,6 +721,10 @@ public final class JournalLedger implements OperatorLedger {
 
     @Override
     public void close() {
+        // once only: closing again must not free the database for another instance opened since
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (readOnly) {
             store.close();
             return;
@@ -866,7 +937,8 @@ public final class JournalLedger implements OperatorLedger {
                 }
                 try {
                     write(rowsToWrite);
-                } catch (SQLException | RuntimeException e) {
+                } catch (Exception | Error e) {
+                    // whatever ends the writer fails its callers: none may wait for a row never written
                     LOG.error("journal write of {} row(s) failed on {}; the ledger fails closed: {}", rowsToWrite.size(),
                             store.config().redactedUrl(), e.getMessage());
                     LedgerException f = e instanceof LedgerException le ? le

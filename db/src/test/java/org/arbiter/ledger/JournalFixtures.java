@@ -1,0 +1,170 @@
+package org.arbiter.ledger;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.arbiter.core.ledger.Hold;
+import org.arbiter.core.ledger.PoolUsage;
+import org.arbiter.core.ledger.SessionView;
+import org.arbiter.core.ledger.Topology;
+import org.arbiter.core.qos.Direction;
+
+/**
+ * Helpers of the journal ledger tests: opening with a topology, and reading the journal with
+ * plain JDBC on the ledger's own URL (an embedded H2 database takes a second connection in the
+ * same JVM).
+ */
+final class JournalFixtures {
+
+    private JournalFixtures() {}
+
+    /** Opens the journal ledger and makes its topology {@code topology}. */
+    static JournalLedger open(LedgerConfig config, Topology topology) {
+        JournalLedger ledger = JournalLedger.open(config);
+        try {
+            ledger.applyTopology(topology, false);
+        } catch (RuntimeException e) {
+            ledger.close();
+            throw e;
+        }
+        return ledger;
+    }
+
+    static Connection connect(LedgerConfig config) throws SQLException {
+        return DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+    }
+
+    /** The single number a query returns. */
+    static long number(LedgerConfig config, String sql, Object... params) {
+        try (Connection c = connect(config); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new AssertionError(sql + ": no row");
+                }
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs one statement; returns the rows it changed. */
+    static int execute(LedgerConfig config, String sql, Object... params) {
+        try (Connection c = connect(config); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new AssertionError(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The journal as "seq kind session" lines, oldest first. */
+    static List<String> journal(LedgerConfig config) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = connect(config);
+             PreparedStatement ps = c.prepareStatement("SELECT seq, kind, session_id FROM journal ORDER BY seq");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getString(3));
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+        return out;
+    }
+
+    /** The kinds of the journal rows of one session, oldest first. */
+    static List<String> kinds(LedgerConfig config, String sessionId) {
+        return journal(config).stream().map(l -> l.split(" ", 3)).filter(p -> p[2].equals(sessionId))
+                .map(p -> p[1]).toList();
+    }
+
+    /** The body of one journal row. */
+    static String body(LedgerConfig config, long seq) {
+        try (Connection c = connect(config);
+             PreparedStatement ps = c.prepareStatement("SELECT body FROM journal WHERE seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new AssertionError("no journal row " + seq);
+                }
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The seq of the last row of one kind of one session. */
+    static long lastSeq(LedgerConfig config, String kind, String sessionId) {
+        return number(config, "SELECT MAX(seq) FROM journal WHERE kind = ? AND session_id = ?", kind, sessionId);
+    }
+
+    static long replayFrom(LedgerConfig config) {
+        return number(config, "SELECT replay_from FROM journal_mark WHERE id = 1");
+    }
+
+    /** Use per pool: pool id to [uplink, downlink]. */
+    static Map<String, List<Long>> use(List<PoolUsage> pools) {
+        Map<String, List<Long>> out = new TreeMap<>();
+        for (PoolUsage u : pools) {
+            out.put(u.pool().id(), List.of(u.usedUplinkBps(), u.usedDownlinkBps()));
+        }
+        return out;
+    }
+
+    /**
+     * The sum of the active holds of the given sessions per pool: pool id to [uplink, downlink],
+     * every pool of {@code pools} listed.
+     */
+    static Map<String, List<Long>> sumOfActiveHolds(List<PoolUsage> pools, Iterable<SessionView> sessions) {
+        Map<String, long[]> sums = new HashMap<>();
+        for (PoolUsage u : pools) {
+            sums.put(u.pool().id(), new long[2]);
+        }
+        for (SessionView v : sessions) {
+            for (Hold h : v.holds()) {
+                if (h.state().active()) {
+                    sums.computeIfAbsent(h.poolId(), k -> new long[2])[h.direction() == Direction.UPLINK ? 0 : 1]
+                            += h.bandwidthBps();
+                }
+            }
+        }
+        Map<String, List<Long>> out = new TreeMap<>();
+        sums.forEach((k, v) -> out.put(k, List.of(v[0], v[1])));
+        return out;
+    }
+
+    /** Pools whose use exceeds their admissible capacity in a direction, as readable lines. */
+    static List<String> overbooked(List<PoolUsage> pools) {
+        List<String> out = new ArrayList<>();
+        for (PoolUsage u : pools) {
+            if (u.headroomUplinkBps() < 0 || u.headroomDownlinkBps() < 0) {
+                out.add(u.pool().id() + " UL " + u.usedUplinkBps() + "/" + u.pool().admissible(Direction.UPLINK)
+                        + ", DL " + u.usedDownlinkBps() + "/" + u.pool().admissible(Direction.DOWNLINK));
+            }
+        }
+        return out;
+    }
+
+    /** Every running session with its view, by Session-Id. */
+    static Map<String, SessionView> running(JournalLedger ledger) {
+        Map<String, SessionView> out = new TreeMap<>();
+        for (SessionSummary s : ledger.sessions(null, null, Integer.MAX_VALUE)) {
+            ledger.session(s.sessionId()).ifPresent(v -> out.put(s.sessionId(), v));
+        }
+        return out;
+    }
+}
