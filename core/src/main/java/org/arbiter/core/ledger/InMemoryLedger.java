@@ -103,7 +103,10 @@ public final class InMemoryLedger implements Ledger {
         final Instant createdAt;
         Instant committedAt;
         Instant authorizedUntil;
-        Decision decision;
+        /** Of the latest admission's decision, what records and lists need (not its trace). */
+        String policyVersion;
+        String ruleId;
+        boolean modified;
         List<Hold> holds = new ArrayList<>();
         /** Interim records written so far. */
         int interims;
@@ -118,7 +121,13 @@ public final class InMemoryLedger implements Ledger {
             this.subscriber = r.subscriber();
             this.chargingId = r.chargingId();
             this.createdAt = r.now();
-            this.decision = r.decision();
+            decided(r.decision());
+        }
+
+        void decided(Decision d) {
+            policyVersion = d.policyVersion();
+            ruleId = d.ruleId();
+            modified = d.grants().stream().anyMatch(g -> g.modified());
         }
 
         boolean active() {
@@ -141,7 +150,7 @@ public final class InMemoryLedger implements Ledger {
         }
 
         boolean modified() {
-            return decision.grants().stream().anyMatch(g -> g.modified());
+            return modified;
         }
     }
 
@@ -212,7 +221,7 @@ public final class InMemoryLedger implements Ledger {
         boolean running = existing != null && !current.isEmpty();
         Session s = running ? existing : new Session(r);
         unindex(s);
-        s.decision = r.decision();
+        s.decided(r.decision());
         s.authorizedUntil = r.authorizedUntil();
         List<Hold> next = new ArrayList<>();
         List<Hold> released = new ArrayList<>();
@@ -246,12 +255,16 @@ public final class InMemoryLedger implements Ledger {
         }
         sessions.put(s.id, s);
         index(s);
+        if (active.isEmpty() && !retainEnded) {
+            // an update that asks for nothing more: nothing is held, and nothing is kept
+            sessions.remove(s.id);
+        }
         return new Admission(Admission.Status.ADMITTED, active, List.of(), released);
     }
 
     /** A repeated admission: the decision is the latest, the authorization ends no earlier than before. */
     private void refresh(Session s, AdmissionRequest r) {
-        s.decision = r.decision();
+        s.decided(r.decision());
         if (s.authorizedUntil == null || r.authorizedUntil().isAfter(s.authorizedUntil)) {
             s.authorizedUntil = r.authorizedUntil();
             unindex(s);
@@ -386,7 +399,7 @@ public final class InMemoryLedger implements Ledger {
         }
         ChargingRecord cdr = new ChargingRecord(ids.nextRecordId(), s.id, s.chargingId, s.subscriber,
                 s.originHost, s.createdAt, s.committedAt, now, charged(ended), s.modified(),
-                s.decision.policyVersion(), s.decision.ruleId(), cause, ChargingRecord.Kind.STOP, s.interims + 1);
+                s.policyVersion, s.ruleId, cause, ChargingRecord.Kind.STOP, s.interims + 1);
         if (retainEnded) {
             records.add(cdr);
         } else {
@@ -455,7 +468,7 @@ public final class InMemoryLedger implements Ledger {
         s.lastInterimAt = now;
         ChargingRecord cdr = new ChargingRecord(ids.nextRecordId(), s.id, s.chargingId, s.subscriber,
                 s.originHost, s.createdAt, s.committedAt, now, charged(s.activeHolds()), s.modified(),
-                s.decision.policyVersion(), s.decision.ruleId(), null, ChargingRecord.Kind.INTERIM, s.interims);
+                s.policyVersion, s.ruleId, null, ChargingRecord.Kind.INTERIM, s.interims);
         if (retainEnded) {
             records.add(cdr);
         }
@@ -499,7 +512,7 @@ public final class InMemoryLedger implements Ledger {
         Session s = sessions.get(sessionId);
         return s == null ? Optional.empty()
                 : Optional.of(new SessionView(s.id, s.originHost, s.subscriber, s.createdAt, s.holds,
-                        s.decision.policyVersion(), s.decision.ruleId()));
+                        s.policyVersion, s.ruleId));
     }
 
     /**
@@ -521,7 +534,7 @@ public final class InMemoryLedger implements Ledger {
             if ((subscriber == null || subscriber.equals(s.subscriber))
                     && (originHost == null || originHost.equals(s.originHost))) {
                 out.add(new Listed(new SessionView(s.id, s.originHost, s.subscriber, s.createdAt, s.holds,
-                        s.decision.policyVersion(), s.decision.ruleId()), s.committedAt, s.modified()));
+                        s.policyVersion, s.ruleId), s.committedAt, s.modified()));
             }
         }
         out.sort(Comparator.comparing((Listed l) -> l.view().createdAt()).reversed()

@@ -75,4 +75,43 @@ class InMemoryLedgerTest {
         assertThat(refused.released()).isEmpty();
         assertThat(ledger.session("s1").orElseThrow().holds()).allMatch(h -> h.state().active());
     }
+
+    @Test
+    void withoutEndedSessionsAnUpdateAskingForNothingLeavesNothingBehind() {
+        InMemoryLedger forgetful = new InMemoryLedger(ledger.topology(), false, InMemoryLedger.countingIds());
+        Decision d = Decision.accept(List.of(new FlowGrant(FLOW, "voice", 1_000_000, 0, null, 46, 1, 2, false)), "v1", "r1",
+                List.of("a long trace line"));
+        forgetful.admit(new AdmissionRequest("s1", "pcscf.test", null, null, d,
+                List.of(new HoldRequest(FLOW, Direction.UPLINK, path, 1_000_000, 46, null)), T0, T0.plusSeconds(30),
+                T0.plusSeconds(600)));
+        assertThat(forgetful.activeSessions()).isEqualTo(1);
+
+        Admission none = forgetful.admit(new AdmissionRequest("s1", "pcscf.test", null, null, d, List.of(), T0,
+                T0.plusSeconds(30), T0.plusSeconds(600)));
+
+        assertThat(none.released()).hasSize(2);
+        assertThat(forgetful.session("s1")).isEmpty();
+        assertThat(forgetful.sessions(null, null, 10)).isEmpty();
+        assertThat(forgetful.activeSessions()).isZero();
+        assertThat(forgetful.pools()).allMatch(u -> u.usedUplinkBps() == 0 && u.usedDownlinkBps() == 0);
+    }
+
+    @Test
+    void aReleasedSessionOfAForgetfulLedgerIsGoneAndItsRecordKeepsTheDecision() {
+        InMemoryLedger forgetful = new InMemoryLedger(ledger.topology(), false, InMemoryLedger.countingIds());
+        forgetful.admit(new AdmissionRequest("s1", "pcscf.test", null, null,
+                Decision.accept(List.of(new FlowGrant(FLOW, "voice", 1_000_000, 0, null, 46, 1, 2, true)), "v7", "r9",
+                        List.of()),
+                List.of(new HoldRequest(FLOW, Direction.UPLINK, path, 1_000_000, 46, null)), T0, T0.plusSeconds(30),
+                T0.plusSeconds(600)));
+
+        ChargingRecord cdr = forgetful.release("s1", org.arbiter.core.session.TerminationCause.DIAMETER_LOGOUT,
+                T0.plusSeconds(5)).orElseThrow().record();
+
+        assertThat(cdr.policyVersion()).isEqualTo("v7");
+        assertThat(cdr.ruleId()).isEqualTo("r9");
+        assertThat(cdr.modified()).isTrue();
+        assertThat(forgetful.session("s1")).isEmpty();
+        assertThat(forgetful.chargingRecords()).isEmpty();
+    }
 }
