@@ -442,11 +442,7 @@ public final class JournalLedger implements OperatorLedger {
             r = state.release(sessionId, cause, now);
             if (r.isPresent()) {
                 ChargingRecord cdr = r.get().record();
-                ended(sessionId, writer.append("RELEASE", sessionId, now, () -> {
-                    JournalCodec.Out o = new JournalCodec.Out().name(cause).time(now);
-                    JournalCodec.record(o, cdr);
-                    return o.toString();
-                }));
+                ended(sessionId, writer.append("RELEASE", sessionId, now, recordRow(cause, now, cdr)));
             }
             group = writer.lastGroup();
         }
@@ -466,11 +462,7 @@ public final class JournalLedger implements OperatorLedger {
             writer.check();
             out = state.expire(now, limit);
             for (SessionRelease r : out) {
-                ended(r.sessionId(), writer.append("EXPIRE", r.sessionId(), now, () -> {
-                    JournalCodec.Out o = new JournalCodec.Out().time(now);
-                    JournalCodec.record(o, r.record());
-                    return o.toString();
-                }));
+                ended(r.sessionId(), writer.append("EXPIRE", r.sessionId(), now, recordRow(null, now, r.record())));
             }
             group = writer.lastGroup();
         }
@@ -487,16 +479,24 @@ public final class JournalLedger implements OperatorLedger {
             writer.check();
             out = state.writeInterim(now, interval, limit);
             for (ChargingRecord cdr : out) {
-                writer.append("INTERIM", cdr.sessionId(), now, () -> {
-                    JournalCodec.Out o = new JournalCodec.Out().time(now);
-                    JournalCodec.record(o, cdr);
-                    return o.toString();
-                });
+                writer.append("INTERIM", cdr.sessionId(), now, recordRow(null, now, cdr));
             }
             group = writer.lastGroup();
         }
         group.await();
         return out;
+    }
+
+    /** The body of a RELEASE (with its cause), EXPIRE or INTERIM row, encoded when it is written. */
+    private static Supplier<String> recordRow(TerminationCause cause, Instant now, ChargingRecord cdr) {
+        return () -> {
+            JournalCodec.Out o = new JournalCodec.Out();
+            if (cause != null) {
+                o.name(cause);
+            }
+            JournalCodec.record(o.time(now), cdr);
+            return o.toString();
+        };
     }
 
     @Override

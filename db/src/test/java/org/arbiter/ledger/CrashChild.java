@@ -9,6 +9,7 @@ import org.arbiter.core.ledger.AccessPath;
 import org.arbiter.core.ledger.Admission;
 import org.arbiter.core.ledger.AdmissionRequest;
 import org.arbiter.core.ledger.HoldRequest;
+import org.arbiter.core.ledger.Ledger;
 import org.arbiter.core.qos.Direction;
 import org.arbiter.core.qos.FlowKey;
 import org.arbiter.core.session.TerminationCause;
@@ -37,18 +38,26 @@ public final class CrashChild {
         }
     }
 
+    /**
+     * A session of one flow, both directions of 10 to 100 kbit/s, on a random address of the
+     * contended topology, reserved for {@code reserve} and authorized for an hour from now.
+     */
+    static AdmissionRequest randomRequest(Ledger ledger, Random rnd, String sid, Duration reserve) {
+        String address = "10." + rnd.nextInt(4) + "." + rnd.nextInt(4) + ".9";
+        AccessPath path = ledger.resolve(address).orElseThrow();
+        Instant now = Instant.now();
+        long bps = 10_000L * (1 + rnd.nextInt(10));
+        return new AdmissionRequest(sid, "pcscf", null, null, LedgerFixtures.accept("r"),
+                List.of(new HoldRequest(new FlowKey(1, 0), Direction.UPLINK, path, bps, 46, null),
+                        new HoldRequest(new FlowKey(1, 0), Direction.DOWNLINK, path, bps, 46, null)),
+                now, now.plus(reserve), now.plus(Duration.ofHours(1)));
+    }
+
     private static void run(JdbcLedger ledger, int worker, PrintStream out) {
         Random rnd = new Random(worker);
         for (int i = 0; ; i++) {
             String sid = "c" + worker + "-" + i;
-            String address = "10." + rnd.nextInt(4) + "." + rnd.nextInt(4) + ".9";
-            AccessPath path = ledger.resolve(address).orElseThrow();
-            Instant now = Instant.now();
-            long bps = 10_000L * (1 + rnd.nextInt(10));
-            AdmissionRequest r = new AdmissionRequest(sid, "pcscf", null, null, LedgerFixtures.accept("r"),
-                    List.of(new HoldRequest(new FlowKey(1, 0), Direction.UPLINK, path, bps, 46, null),
-                            new HoldRequest(new FlowKey(1, 0), Direction.DOWNLINK, path, bps, 46, null)),
-                    now, now.plus(Duration.ofSeconds(30)), now.plus(Duration.ofHours(1)));
+            AdmissionRequest r = randomRequest(ledger, rnd, sid, Duration.ofSeconds(30));
             if (ledger.admit(r).status() != Admission.Status.ADMITTED) {
                 continue;
             }

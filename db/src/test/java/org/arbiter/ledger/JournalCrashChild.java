@@ -6,17 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.arbiter.core.ledger.AccessPath;
 import org.arbiter.core.ledger.Admission;
 import org.arbiter.core.ledger.AdmissionRequest;
-import org.arbiter.core.ledger.HoldRequest;
-import org.arbiter.core.qos.Direction;
-import org.arbiter.core.qos.FlowKey;
 import org.arbiter.core.session.TerminationCause;
 
 /**
@@ -54,14 +49,7 @@ public final class JournalCrashChild {
         Deque<AdmissionRequest> live = new ArrayDeque<>();
         for (int i = 0; ; i++) {
             String sid = "c" + worker + "-" + i;
-            String address = "10." + rnd.nextInt(4) + "." + rnd.nextInt(4) + ".9";
-            AccessPath path = ledger.resolve(address).orElseThrow();
-            Instant now = Instant.now();
-            long bps = 10_000L * (1 + rnd.nextInt(10));
-            AdmissionRequest r = new AdmissionRequest(sid, "pcscf", null, null, LedgerFixtures.accept("r"),
-                    List.of(new HoldRequest(new FlowKey(1, 0), Direction.UPLINK, path, bps, 46, null),
-                            new HoldRequest(new FlowKey(1, 0), Direction.DOWNLINK, path, bps, 46, null)),
-                    now, now.plus(Duration.ofSeconds(60)), now.plus(Duration.ofHours(1)));
+            AdmissionRequest r = CrashChild.randomRequest(ledger, rnd, sid, Duration.ofSeconds(60));
             if (ledger.admit(r).status() != Admission.Status.ADMITTED) {
                 continue;
             }

@@ -72,8 +72,7 @@ abstract class LedgerContract {
     }
 
     private Admission admitOnLineA(String session, long ulBps, long dlBps) {
-        AccessPath p = path(ledger, "10.0.0.7");
-        return ledger.admit(request(session, List.of(hold(p, 1, UPLINK, ulBps), hold(p, 1, DOWNLINK, dlBps))));
+        return LedgerFixtures.admitOnLineA(ledger, session, ulBps, dlBps);
     }
 
     protected long count(String sql, Object... params) {

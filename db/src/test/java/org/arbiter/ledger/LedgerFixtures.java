@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.arbiter.core.ledger.AccessPath;
+import org.arbiter.core.ledger.Admission;
 import org.arbiter.core.ledger.AdmissionRequest;
 import org.arbiter.core.ledger.Attachment;
 import org.arbiter.core.ledger.HoldRequest;
@@ -73,6 +74,12 @@ final class LedgerFixtures {
 
     static HoldRequest hold(AccessPath path, int component, Direction d, long bps) {
         return new HoldRequest(flow(component), d, path, bps, 46, 20);
+    }
+
+    /** One flow of session {@code session} on line A (10.0.0.7), both directions. */
+    static Admission admitOnLineA(Ledger ledger, String session, long ulBps, long dlBps) {
+        AccessPath p = path(ledger, "10.0.0.7");
+        return ledger.admit(request(session, List.of(hold(p, 1, Direction.UPLINK, ulBps), hold(p, 1, Direction.DOWNLINK, dlBps))));
     }
 
     static AccessPath path(Ledger ledger, String address) {
