@@ -24,12 +24,15 @@ import org.arbiter.core.qos.Direction;
 import org.arbiter.core.qos.FlowKey;
 import org.arbiter.core.session.TerminationCause;
 import org.arbiter.ledger.JdbcLedger;
+import org.arbiter.ledger.JournalLedger;
+import org.arbiter.ledger.OperatorLedger;
 import org.arbiter.ledger.LedgerConfig;
 import org.arbiter.ledger.TopologyFile;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -44,7 +47,8 @@ import org.openjdk.jmh.annotations.Threads;
  * benchmark topology of 1,000 lines (line -> DSLAM uplink -> BRAS).
  *
  * <p>{@code oneSession} runs one caller (latency); {@code sixteenCallers} runs 16 (throughput,
- * with the ledger's default pool of 10 connections and group commit).
+ * with the ledger's default pool of 10 connections and group commit). Each runs on the
+ * relational ledger and on the journal ledger ({@code ledgerKind}).
  *
  * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/bench-classpath.txt)"
  * org.openjdk.jmh.Main AdmissionBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s}.
@@ -54,8 +58,12 @@ public class AdmissionBenchmark {
 
     private static final int LINES = 1000;
 
+    /** {@code relational}: {@link JdbcLedger}; {@code journal}: {@link JournalLedger} ({@code ledger.journal: true}). */
+    @Param({"relational", "journal"})
+    public String ledgerKind;
+
     private Path dir;
-    private JdbcLedger ledger;
+    private OperatorLedger ledger;
     private List<String> ues;
     private Decision decision;
     private final AtomicLong sessions = new AtomicLong();
@@ -63,7 +71,7 @@ public class AdmissionBenchmark {
     @Setup
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("admission-bench");
-        ledger = JdbcLedger.open(LedgerConfig.h2File(dir));
+        ledger = OperatorLedger.open(LedgerConfig.h2File(dir), ledgerKind.equals("journal"));
         ledger.applyTopology(TopologyFile.parse("bench", new StringReader(BenchWorld.topology(LINES))), false);
         ues = BenchWorld.ueAddresses(LINES);
         decision = Decision.accept(List.of(
