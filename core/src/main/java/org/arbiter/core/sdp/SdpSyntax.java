@@ -11,6 +11,15 @@ final class SdpSyntax {
 
     private SdpSyntax() {}
 
+    /** {@link #isTokenChar} for every ASCII character, looked up by {@link #isToken}. */
+    private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < TOKEN_CHARS.length; c++) {
+            TOKEN_CHARS[c] = isTokenChar(c);
+        }
+    }
+
     /** RFC 8866 {@code token-char}: %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E. */
     static boolean isTokenChar(char c) {
         return c == 0x21 || (c >= 0x23 && c <= 0x27) || c == 0x2A || c == 0x2B || c == 0x2D || c == 0x2E
@@ -23,7 +32,8 @@ final class SdpSyntax {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {
-            if (!isTokenChar(s.charAt(i))) {
+            char c = s.charAt(i);
+            if (c >= TOKEN_CHARS.length || !TOKEN_CHARS[c]) {
                 return false;
             }
         }

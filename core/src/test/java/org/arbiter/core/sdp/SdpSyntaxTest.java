@@ -40,4 +40,14 @@ class SdpSyntaxTest {
     void oneFieldWithoutSpaceIsItself() {
         assertThat(SdpSyntax.fields("x")).containsExactly("x");
     }
+
+    @Test
+    void aTokenIsMadeOfTokenCharsOnly() {
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            assertThat(SdpSyntax.isToken("a" + c + "z")).as("U+%04X", (int) c).isEqualTo(SdpSyntax.isTokenChar(c));
+        }
+        assertThat(SdpSyntax.isToken("rtpmap")).isTrue();
+        assertThat(SdpSyntax.isToken("")).isFalse();
+        assertThat(SdpSyntax.isToken(null)).isFalse();
+    }
 }
