@@ -18,6 +18,15 @@ class IpPrefixTest {
     }
 
     @Test
+    void ipv4PartsAreDecimalDigitsOnly() {
+        assertThat(IpPrefix.parseAddress("10.1.0.7")).containsExactly(10, 1, 0, 7);
+        assertThat(IpPrefix.parseAddress("10.1.0.+7")).isNull();
+        assertThat(IpPrefix.parseAddress("10.1.x.7")).isNull();
+        assertThat(IpPrefix.parseAddress("10.1..7")).isNull();
+        assertThat(IpPrefix.parseAddress("10.1.0.256")).isNull();
+    }
+
+    @Test
     void hostBitsAreCleared() {
         assertThat(IpPrefix.parse("10.1.2.3/8")).isEqualTo(IpPrefix.parse("10.0.0.0/8"));
     }
