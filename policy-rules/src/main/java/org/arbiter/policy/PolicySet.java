@@ -326,26 +326,28 @@ final class PolicySet {
             return apply(unknown, DEFAULT_UNKNOWN, flow + ": subscriber in no group, " + DEFAULT_UNKNOWN, Constraints.NONE, f, ul, dl, facts, trace);
         }
         Constraints deferred = Constraints.NONE;
-        // the ids of the rules that did not match since the last trace line, ", "-separated
-        StringBuilder skipped = new StringBuilder();
-        for (Rule r : rules) {
+        // the rules that did not match since the last trace line: every rule from skippedFrom
+        // (-1 for none) up to the one at hand, as a match ends the run with a trace line
+        int skippedFrom = -1;
+        for (int i = 0; i < rules.size(); i++) {
+            Rule r = rules.get(i);
             boolean match;
             try {
                 match = r.compiled() == null || r.compiled().test(facts);
             } catch (CelEvaluationException e) {
-                flushSkipped(flow, skipped, trace);
+                flushSkipped(flow, skippedFrom, i, trace);
                 String why = "condition of rule " + r.id() + " (" + r.where() + ") could not be evaluated: " + e.getMessage();
                 trace.add(flow + ": " + why + "; failing closed");
                 return new FlowOutcome(null, ResultCode.DIAMETER_UNABLE_TO_COMPLY, why, r.id(), List.of(), null, true);
             }
             if (!match) {
-                if (!skipped.isEmpty()) {
-                    skipped.append(", ");
+                if (skippedFrom < 0) {
+                    skippedFrom = i;
                 }
-                skipped.append(r.id());
                 continue;
             }
-            flushSkipped(flow, skipped, trace);
+            flushSkipped(flow, skippedFrom, i, trace);
+            skippedFrom = -1;
             if (r.action() instanceof Defer d) {
                 deferred = deferred.and(d.constraints());
                 String limits = d.constraints().describe();
@@ -355,15 +357,28 @@ final class PolicySet {
             }
             return apply(r.action(), r.id(), flow + ": rule " + r.id() + " matched", deferred, f, ul, dl, facts, trace);
         }
-        flushSkipped(flow, skipped, trace);
+        flushSkipped(flow, skippedFrom, rules.size(), trace);
         return apply(unmatched, DEFAULT, flow + ": no rule decided, " + DEFAULT, deferred, f, ul, dl, facts, trace);
     }
 
-    private static void flushSkipped(String flow, StringBuilder skipped, List<String> trace) {
-        if (!skipped.isEmpty()) {
-            trace.add(flow + ": no match: " + skipped);
-            skipped.setLength(0);
+    /** The trace line of the rules {@code from} (inclusive, -1 for none) to {@code to} that did not match. */
+    private void flushSkipped(String flow, int from, int to, List<String> trace) {
+        if (from < 0 || from >= to) {
+            return;
         }
+        String head = ": no match: ";
+        int length = flow.length() + head.length() + 2 * (to - from - 1);
+        for (int i = from; i < to; i++) {
+            length += rules.get(i).id().length();
+        }
+        StringBuilder line = new StringBuilder(length).append(flow).append(head);
+        for (int i = from; i < to; i++) {
+            if (i > from) {
+                line.append(", ");
+            }
+            line.append(rules.get(i).id());
+        }
+        trace.add(line.toString());
     }
 
     private FlowOutcome apply(Action action, String ruleId, String label, Constraints deferred, FlowRequirement f,
