@@ -14,9 +14,12 @@ public enum FlowStatus {
         return code;
     }
 
+    /** {@link #values()}, copied once for the lookups. */
+    private static final FlowStatus[] VALUES = values();
+
     /** The status for a wire value, or {@code null} for a value the spec does not define. */
     public static FlowStatus fromCode(int code) {
-        for (FlowStatus s : values()) {
+        for (FlowStatus s : VALUES) {
             if (s.code == code) {
                 return s;
             }

@@ -20,9 +20,12 @@ public enum MediaType {
         return code;
     }
 
+    /** {@link #values()}, copied once for the lookups. */
+    private static final MediaType[] VALUES = values();
+
     /** The media type for a wire value; unknown values give {@link #OTHER}. */
     public static MediaType fromCode(int code) {
-        for (MediaType t : values()) {
+        for (MediaType t : VALUES) {
             if (t.code == code) {
                 return t;
             }

@@ -50,9 +50,12 @@ public enum ResultCode {
         return code >= 2000 && code < 3000;
     }
 
+    /** {@link #values()}, copied once for the lookups. */
+    private static final ResultCode[] VALUES = values();
+
     /** The code with the given number and vendor, or {@code null}. */
     public static ResultCode of(int code, int vendorId) {
-        for (ResultCode r : values()) {
+        for (ResultCode r : VALUES) {
             if (r.code == code && r.vendorId == vendorId) {
                 return r;
             }

@@ -27,9 +27,12 @@ public enum SpecificAction {
         return code;
     }
 
+    /** {@link #values()}, copied once for the lookups. */
+    private static final SpecificAction[] VALUES = values();
+
     /** The action for a wire value, or {@code null} for a value this server does not know. */
     public static SpecificAction fromCode(int code) {
-        for (SpecificAction a : values()) {
+        for (SpecificAction a : VALUES) {
             if (a.code == code) {
                 return a;
             }

@@ -29,9 +29,12 @@ public record SubscriptionId(Type type, String data) {
             return code;
         }
 
+        /** {@link #values()}, copied once for the lookups. */
+        private static final Type[] VALUES = values();
+
         /** The type for a wire value, or {@code null}. */
         public static Type fromCode(int code) {
-            for (Type t : values()) {
+            for (Type t : VALUES) {
                 if (t.code == code) {
                     return t;
                 }

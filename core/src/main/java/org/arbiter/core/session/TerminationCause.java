@@ -31,9 +31,12 @@ public enum TerminationCause {
         return code;
     }
 
+    /** {@link #values()}, copied once for the lookups. */
+    private static final TerminationCause[] VALUES = values();
+
     /** The cause for an RFC 6733 value, or {@code null} for a value RFC 6733 does not define. */
     public static TerminationCause fromCode(int code) {
-        for (TerminationCause c : values()) {
+        for (TerminationCause c : VALUES) {
             if (c.code == code && code > 0) {
                 return c;
             }
