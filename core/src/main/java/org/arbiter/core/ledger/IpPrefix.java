@@ -57,33 +57,32 @@ public record IpPrefix(byte[] address, int length) {
     }
 
     private static byte[] parseV4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
+        // four dot-separated parts of one to three digits (Character.isDigit), each at most 255
         byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || !allDigits(p)) {
+        int part = 0;
+        int start = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            if (i < s.length() && s.charAt(i) != '.') {
+                continue;
+            }
+            if (part == 4 || i == start || i - start > 3) {
                 return null;
             }
-            int v = Integer.parseInt(p);
+            int v = 0;
+            for (int j = start; j < i; j++) {
+                char c = s.charAt(j);
+                if (!Character.isDigit(c)) {
+                    return null;
+                }
+                v = v * 10 + Character.digit(c, 10);
+            }
             if (v > 255) {
                 return null;
             }
-            out[i] = (byte) v;
+            out[part++] = (byte) v;
+            start = i + 1;
         }
-        return out;
-    }
-
-    /** True when every character is a digit ({@link Character#isDigit}). */
-    private static boolean allDigits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (!Character.isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+        return part == 4 ? out : null;
     }
 
     private static byte[] parseV6(String s) {

@@ -24,6 +24,14 @@ class IpPrefixTest {
         assertThat(IpPrefix.parseAddress("10.1.x.7")).isNull();
         assertThat(IpPrefix.parseAddress("10.1..7")).isNull();
         assertThat(IpPrefix.parseAddress("10.1.0.256")).isNull();
+        assertThat(IpPrefix.parseAddress("010.001.000.007")).containsExactly(10, 1, 0, 7);
+        assertThat(IpPrefix.parseAddress("\u0661\u0660.1.0.7")).containsExactly(10, 1, 0, 7);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.1.0.7.", ".10.1.0.7", "10.1.0", "10.1.0.7.1", "1000.1.0.7", "10.1.0.", "10", "...", "10.1.0.7 "})
+    void ipv4NeedsExactlyFourPartsOfOneToThreeDigits(String text) {
+        assertThat(IpPrefix.parseAddress(text)).isNull();
     }
 
     @Test
