@@ -217,7 +217,8 @@ public final class SdpParser {
             String l;
             while ((l = advance()) != null && l.charAt(0) != 'm') {
                 char t = l.charAt(0);
-                String v = l.substring(2);
+                // an a= line is split into name and value from the line itself
+                String v = t == 'a' ? null : l.substring(2);
                 if ("iuczk".indexOf(t) >= 0 && seen.putIfAbsent(t, lineNo) != null) {
                     throw new Fault(lineNo, "a second " + t + "= line at session level (the first is on line "
                             + seen.get(t) + ")");
@@ -242,7 +243,7 @@ public final class SdpParser {
                     }
                     case 'z' -> timeZones = v;
                     case 'k' -> key = v;
-                    case 'a' -> level.attribute(v, lineNo);
+                    case 'a' -> level.attribute(l, lineNo);
                     case 'v', 'o', 's' -> throw new Fault(lineNo, "a second " + t + "= line (a description has one)");
                     default -> throw unknown(t);
                 }
@@ -297,13 +298,14 @@ public final class SdpParser {
                 Level level = new Level(mAt);
                 while ((l = advance()) != null && l.charAt(0) != 'm') {
                     char t = l.charAt(0);
-                    String v = l.substring(2);
+                    // an a= line is split into name and value from the line itself
+                    String v = t == 'a' ? null : l.substring(2);
                     switch (t) {
                         case 'i' -> information = once(information, v, 'i', mAt);
                         case 'c' -> connections.add(connection(v));
                         case 'b' -> level.bandwidth(bandwidth(v), lineNo);
                         case 'k' -> key = once(key, v, 'k', mAt);
-                        case 'a' -> level.attribute(v, lineNo);
+                        case 'a' -> level.attribute(l, lineNo);
                         case 'v', 'o', 's', 'u', 'e', 'p', 't', 'r', 'z' -> throw new Fault(lineNo, t
                                 + "= is a session-level line; it cannot follow the m= line of line " + mAt);
                         default -> throw unknown(t);
@@ -405,10 +407,11 @@ public final class SdpParser {
                 bandwidths.add(b);
             }
 
-            void attribute(String v, int at) throws Fault {
-                int colon = v.indexOf(':');
-                String name = colon < 0 ? v : v.substring(0, colon);
-                String value = colon < 0 ? null : v.substring(colon + 1);
+            /** An {@code a=} line, {@code line} with its type and {@code =}. */
+            void attribute(String line, int at) throws Fault {
+                int colon = line.indexOf(':', 2);
+                String name = colon < 0 ? line.substring(2) : line.substring(2, colon);
+                String value = colon < 0 ? null : line.substring(colon + 1);
                 if (!SdpSyntax.isToken(name)) {
                     throw new Fault(at, "attribute name '" + abbreviate(name) + "' is not a token (RFC 8866 §5.13)");
                 }
