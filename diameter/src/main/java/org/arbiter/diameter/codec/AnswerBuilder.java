@@ -27,6 +27,12 @@ public final class AnswerBuilder {
     private static final AvpDef FAILED_AVP = D.avp("Failed-AVP");
     private static final AvpDef PROXY_INFO = D.avp("Proxy-Info");
 
+    /** A node's Origin-Host and Origin-Realm AVPs, encoded once. */
+    private record Identity(String host, String realm, Avp hostAvp, Avp realmAvp) {}
+
+    /** The identity of the last answer built: a node answers with the same one every time. */
+    private static volatile Identity lastIdentity;
+
     private final DiameterMessage request;
     private final String originHost;
     private final String originRealm;
@@ -78,14 +84,24 @@ public final class AnswerBuilder {
         return this;
     }
 
+    private static Identity identity(String host, String realm) {
+        Identity id = lastIdentity;
+        if (id == null || !id.host().equals(host) || !id.realm().equals(realm)) {
+            id = new Identity(host, realm, Avp.utf8(ORIGIN_HOST, host), Avp.utf8(ORIGIN_REALM, realm));
+            lastIdentity = id;
+        }
+        return id;
+    }
+
     public DiameterMessage build() {
-        List<Avp> avps = new ArrayList<>();
+        List<Avp> avps = new ArrayList<>(6 + body.size());
         Avp sid = request.find(SESSION_ID);
         if (sid != null) {
             avps.add(sid);
         }
-        avps.add(Avp.utf8(ORIGIN_HOST, originHost));
-        avps.add(Avp.utf8(ORIGIN_REALM, originRealm));
+        Identity id = identity(originHost, originRealm);
+        avps.add(id.hostAvp());
+        avps.add(id.realmAvp());
         if (experimentalVendor != 0) {
             avps.add(Avp.grouped(EXPERIMENTAL_RESULT,
                     Avp.unsigned32(VENDOR_ID, experimentalVendor),
