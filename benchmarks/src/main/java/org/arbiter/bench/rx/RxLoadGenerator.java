@@ -244,6 +244,11 @@ public final class RxLoadGenerator implements AutoCloseable {
     public LoadReport run(String label, Phase phase, PrintStream progress, LongSupplier targetCpuNanos) throws InterruptedException {
         long start = System.nanoTime();
         PhaseClock clock = new PhaseClock(phase, start, false);
+        // before any connection begins: a connection still exhausted by the previous phase would
+        // end this one at once (each begins on its own event loop, after finish() first looks)
+        for (Conn c : conns) {
+            c.exhausted = false;
+        }
         for (int i = 0; i < conns.size(); i++) {
             Conn c = conns.get(i);
             int share = phase.concurrency() / conns.size() + (i < phase.concurrency() % conns.size() ? 1 : 0);
