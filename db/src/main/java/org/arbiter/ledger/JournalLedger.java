@@ -385,7 +385,7 @@ public final class JournalLedger implements OperatorLedger {
                 long continues = run == null ? 0 : run;
                 Supplier<String> body = () -> {
                     JournalCodec.Out o = new JournalCodec.Out().num(firstHold).str(outcome);
-                    JournalCodec.request(o, request);
+                    JournalCodec.request(o, withoutTrace(request));
                     return o.num(continues).toString();
                 };
                 if (run == null) {
@@ -485,6 +485,23 @@ public final class JournalLedger implements OperatorLedger {
         }
         group.await();
         return out;
+    }
+
+    /**
+     * The request as an ADMIT row keeps it: its decision without the evaluation trace. The trace
+     * lists every rule tried (about 2 KB for a 50-rule policy, most of an admission's row); the
+     * decision's verdict, reason, grants, policy version and rule stay, and {@code arbiter policy
+     * decide} shows the trace of a request against a policy directory. Rejections keep theirs.
+     */
+    private static AdmissionRequest withoutTrace(AdmissionRequest r) {
+        Decision d = r.decision();
+        if (d.trace().isEmpty()) {
+            return r;
+        }
+        return new AdmissionRequest(r.sessionId(), r.originHost(), r.subscriber(), r.chargingId(),
+                new Decision(d.verdict(), d.grants(), d.rejectCode(), d.reason(), d.policyVersion(), d.ruleId(), List.of(),
+                        d.enforce()),
+                r.holds(), r.now(), r.reservedUntil(), r.authorizedUntil());
     }
 
     /** The body of a RELEASE (with its cause), EXPIRE or INTERIM row, encoded when it is written. */

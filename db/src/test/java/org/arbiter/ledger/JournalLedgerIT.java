@@ -352,6 +352,22 @@ class JournalLedgerIT {
     // ---- audit, devices
 
     @Test
+    void anAdmissionRowKeepsTheDecisionWithoutItsTraceAndARejectionKeepsItsTrace() {
+        admitOnLineA("s1", 100_000, 100_000);
+        ledger.recordRejection("s9", "pcscf.example.net", LedgerFixtures.reject("r-deny"), T0.plusSeconds(1));
+
+        String admit = JournalFixtures.body(config, JournalFixtures.lastSeq(config, "ADMIT", "s1"));
+        assertThat(admit).doesNotContain("r-voice: accept").contains("r-voice").contains("granted");
+        assertThat(JournalFixtures.body(config, JournalFixtures.lastSeq(config, "REJECT", "s9"))).contains("r-deny: reject");
+        assertThat(ledger.decisions("s1")).singleElement().satisfies(d -> {
+            assertThat(d.ruleId()).isEqualTo("r-voice");
+            assertThat(d.policyVersion()).isEqualTo("v1");
+            assertThat(d.reason()).isEqualTo("granted");
+            assertThat(d.outcome()).isEqualTo("ADMITTED");
+        });
+    }
+
+    @Test
     void aRejectionIsOneRejectRowInTheAuditTrail() {
         ledger.recordRejection("s9", "pcscf.example.net", LedgerFixtures.reject("r-deny"), T0.plusSeconds(1));
 
