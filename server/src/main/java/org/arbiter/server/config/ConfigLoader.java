@@ -54,8 +54,9 @@ public final class ConfigLoader {
         }
         Section top = new Section(name, "", root);
         String nodeId = top.string("node-id", defaultNodeId());
-        ArbiterConfig.Diameter diameter = diameter(top.section("diameter"), base);
+        // the ledger first: the Diameter hand-off's defaults depend on which ledger decides
         ArbiterConfig.Ledger ledger = ledger(top.section("ledger"), base);
+        ArbiterConfig.Diameter diameter = diameter(top.section("diameter"), base, ledger.journal());
         ArbiterConfig.Policy policy = policy(top.section("policy"), base);
         ArbiterConfig.Engine engine = engine(top.section("engine"));
         List<ArbiterConfig.Device> devices = devices(top);
@@ -78,7 +79,7 @@ public final class ConfigLoader {
         return x.isAbsolute() || base == null ? x : base.resolve(x).normalize();
     }
 
-    private static ArbiterConfig.Diameter diameter(Section s, Path base) {
+    private static ArbiterConfig.Diameter diameter(Section s, Path base, boolean journal) {
         String originHost = s.requiredString("origin-host", "this server's Diameter identity (FQDN or IP literal)");
         String originRealm = s.requiredString("origin-realm", "this server's Diameter realm");
         String listen = s.string("listen", "127.0.0.1");
@@ -110,8 +111,10 @@ public final class ConfigLoader {
             peers.add(new ArbiterConfig.Peer(host, addr, connect, pport));
         }
         Duration tw = Duration.ofSeconds(s.integer("watchdog-seconds", 30, 6, 3600));
-        int maxInFlight = (int) s.integer("max-in-flight", 256, 1, 1_000_000);
-        int handlerConcurrency = (int) s.integer("handler-concurrency", Math.min(64, maxInFlight), 1, 1_000_000);
+        // the relational ledger's calls hold a connection of its pool (10) each: a few times that
+        // decide at once; the journal ledger's calls wait for a group commit, which many share
+        int maxInFlight = (int) s.integer("max-in-flight", journal ? 1024 : 256, 1, 1_000_000);
+        int handlerConcurrency = (int) s.integer("handler-concurrency", Math.min(journal ? 512 : 64, maxInFlight), 1, 1_000_000);
         if (handlerConcurrency > maxInFlight) {
             throw new ConfigException(null, s.path() + ".handler-concurrency", "value " + handlerConcurrency
                     + " is more than max-in-flight (" + maxInFlight + "); allowed 1.." + maxInFlight);

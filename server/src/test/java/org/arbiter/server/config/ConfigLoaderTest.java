@@ -66,6 +66,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theJournalLedgerDecidesMoreRequestsAtOnceByDefault() {
+        ArbiterConfig journal = parse(MINIMAL.replace("  topology: topology.yaml", "  topology: topology.yaml\n  journal: true"));
+        assertThat(journal.diameter().maxInFlight()).isEqualTo(1024);
+        assertThat(journal.diameter().handlerConcurrency()).isEqualTo(512);
+        ArbiterConfig set = parse(MINIMAL.replace("  topology: topology.yaml", "  topology: topology.yaml\n  journal: true")
+                .replace("  origin-realm: example.net", "  origin-realm: example.net\n  max-in-flight: 100"));
+        assertThat(set.diameter().maxInFlight()).isEqualTo(100);
+        assertThat(set.diameter().handlerConcurrency()).isEqualTo(100);
+    }
+
+    @Test
     void journalLedgerOnPostgresqlIsRejectedNamingTheKey() {
         assertThatThrownBy(() -> parse(MINIMAL.replace("  topology: topology.yaml",
                 "  topology: topology.yaml\n  journal: true\n  url: jdbc:postgresql://db.example.net/arbiter?password=pw1")))
