@@ -65,7 +65,7 @@ public final class BenchTarget {
 
     public static void main(String[] argv) throws Exception {
         if (argv.length < 1 || !(argv[0].equals("diameter") || argv[0].equals("full"))) {
-            System.err.println("usage: BenchTarget diameter|full dir=DIR [lines=N] [url=JDBC] [pool-size=N] [device-latency-ms=N] [max-in-flight=N]");
+            System.err.println("usage: BenchTarget diameter|full dir=DIR [lines=N] [url=JDBC] [pool-size=N] [device-latency-ms=N] [max-in-flight=N] [handler-concurrency=N] [journal=true]");
             System.exit(2);
         }
         Map<String, String> args = new LinkedHashMap<>();
@@ -79,7 +79,8 @@ public final class BenchTarget {
         }
         List<AutoCloseable> open = new ArrayList<>();
         DiameterConfig.Builder b = DiameterConfig.builder("pdp.bench.test", "pdp.test").listen(RxLoadGenerator.HOST, 0)
-                .maxInFlight(Integer.parseInt(args.getOrDefault("max-in-flight", "256")));
+                .maxInFlight(Integer.parseInt(args.getOrDefault("max-in-flight", "256")))
+                .handlerConcurrency(Integer.parseInt(args.getOrDefault("handler-concurrency", "64")));
         for (int peer = 0; peer < RxTraffic.MAX_PEERS; peer++) {
             b.allow(RxTraffic.originHost(peer));
         }

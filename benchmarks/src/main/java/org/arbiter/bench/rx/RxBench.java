@@ -135,6 +135,10 @@ public final class RxBench {
                   --target-heap 512m      -Xmx of the target JVMs (default 512m)
                   --pool-size 10          ledger connections of the full path (default 10, as arbiter serve)
                   --device-latency-ms 0   latency of every lab device call (default 0)
+                  --handler-concurrency 64  Rx handler calls at once in the full-path targets (default as arbiter serve:
+                                          64, full-journal 512)
+                  --max-in-flight 256     requests accepted at once by the full-path targets (default as arbiter serve:
+                                          256, full-journal 1024)
                   --port P                the port of the external target (127.0.0.1 only)
                   --jfr                   record the targets with JFR (profile settings) and print their hotspots
                   --json FILE             write every report as JSON
@@ -430,7 +434,10 @@ public final class RxBench {
             default -> {
                 cmd.addAll(List.of("-cp", classes + ":" + classpath("bench-classpath.txt"), BenchTarget.class.getName(), "full",
                         "dir=" + work, "lines=" + lines, "pool-size=" + intOpt("pool-size", 10, 1, 500),
-                        "device-latency-ms=" + intOpt("device-latency-ms", 0, 0, 60_000)));
+                        "device-latency-ms=" + intOpt("device-latency-ms", 0, 0, 60_000),
+                        // the defaults of arbiter serve for the ledger the target runs on
+                        "handler-concurrency=" + intOpt("handler-concurrency", name.equals("full-journal") ? 512 : 64, 1, 100_000),
+                        "max-in-flight=" + intOpt("max-in-flight", name.equals("full-journal") ? 1024 : 256, 1, 1_000_000)));
                 if (name.equals("full-pg")) {
                     if (postgres == null) {
                         out.println("starting PostgreSQL for the full-pg target ...");
