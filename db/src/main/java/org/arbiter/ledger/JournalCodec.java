@@ -65,6 +65,13 @@ final class JournalCodec {
             return this;
         }
 
+        /** Appends fields another {@link Out} encoded ({@link JournalCodec#fields}), as they are. */
+        Out fields(String encoded) {
+            sep();
+            sb.append(encoded);
+            return this;
+        }
+
         Out num(long n) {
             sep();
             sb.append(n);
@@ -313,6 +320,13 @@ final class JournalCodec {
                 throw new IllegalArgumentException("record has more than " + field + " fields");
             }
         }
+    }
+
+    /** The fields {@code write} puts into an empty record, for {@link Out#fields}. */
+    static String fields(java.util.function.Consumer<Out> write) {
+        Out o = new Out();
+        write.accept(o);
+        return o.toString();
     }
 
     // ---- values

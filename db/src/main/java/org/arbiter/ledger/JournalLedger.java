@@ -19,9 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -371,6 +369,8 @@ public final class JournalLedger implements OperatorLedger {
     public Admission admit(AdmissionRequest request) {
         Objects.requireNonNull(request, "request");
         JdbcLedger.checkSessionId(request.sessionId());
+        // encoded here, in parallel with other callers, not by the one writer thread
+        String requestFields = JournalCodec.fields(o -> JournalCodec.request(o, withoutTrace(request)));
         Group group;
         Admission a;
         synchronized (state) {
@@ -383,11 +383,8 @@ public final class JournalLedger implements OperatorLedger {
                 String outcome = a.status().name();
                 Long run = runStarts.get(request.sessionId());
                 long continues = run == null ? 0 : run;
-                Supplier<String> body = () -> {
-                    JournalCodec.Out o = new JournalCodec.Out().num(firstHold).str(outcome);
-                    JournalCodec.request(o, withoutTrace(request));
-                    return o.num(continues).toString();
-                };
+                Supplier<String> body = () -> new JournalCodec.Out().num(firstHold).str(outcome).fields(requestFields)
+                        .num(continues).toString();
                 if (run == null) {
                     // a new run: its first row holds the replay mark from the moment it is queued,
                     // before the writer can make it durable and move the mark past it
@@ -854,13 +851,35 @@ public final class JournalLedger implements OperatorLedger {
      * the group is on disk or throws the failure that lost it.
      */
     private static final class Group {
-        final CompletableFuture<Void> done = new CompletableFuture<>();
+        // a latch parks its waiters at once; hundreds of callers spinning before they park (as a
+        // future's join does) cost more CPU than the group's write
+        private final CountDownLatch done = new CountDownLatch(1);
+        private volatile Throwable failure;
+
+        void complete() {
+            done.countDown();
+        }
+
+        void fail(Throwable cause) {
+            failure = cause;
+            done.countDown();
+        }
 
         void await() {
-            try {
-                done.join();
-            } catch (CompletionException | CancellationException e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable cause = failure;
+            if (cause != null) {
                 throw new LedgerException("the journal did not reach disk: " + cause.getMessage(), cause);
             }
         }
@@ -869,7 +888,8 @@ public final class JournalLedger implements OperatorLedger {
     /**
      * The journal writer: one thread takes every queued row, in order, and writes them in one
      * group transaction, committed and forced before the group's callers are released. Rows are
-     * encoded by this thread, outside the ledger's lock.
+     * encoded outside the ledger's lock: an admission's request by its caller, the rest by this
+     * thread.
      *
      * <p>States: running → (stop) draining, which writes what is queued and ends; running →
      * (a failed write) failed, which fails the group written and the group filling, and refuses
@@ -891,7 +911,7 @@ public final class JournalLedger implements OperatorLedger {
             this.lastSeq = lastSeq;
             this.durable = lastSeq;
             this.last = new Group();
-            this.last.done.complete(null);
+            this.last.complete();
         }
 
         /** Queues a row; its body is encoded when it is written. Returns the row's number. */
@@ -963,15 +983,15 @@ public final class JournalLedger implements OperatorLedger {
                                     + store.config().redactedUrl() + " failed: " + e.getMessage(), e);
                     synchronized (this) {
                         failure = f;
-                        group.done.completeExceptionally(f);
-                        open.done.completeExceptionally(f);
+                        group.fail(f);
+                        open.fail(f);
                     }
                     return;
                 }
                 durable = rowsToWrite.getLast().seq();
                 rows.addAndGet(rowsToWrite.size());
                 groups.incrementAndGet();
-                group.done.complete(null);
+                group.complete();
             }
         }
 
