@@ -372,60 +372,49 @@ public final class JournalLedger implements OperatorLedger {
         JdbcLedger.checkSessionId(request.sessionId());
         // encoded here, in parallel with other callers, not by the one writer thread
         String requestFields = JournalCodec.fields(o -> JournalCodec.request(o, withoutTrace(request)));
-        Group group;
-        Admission a;
-        synchronized (state) {
-            writer.check();
+        return change(() -> {
             long firstHold = ids.peek();
-            a = state.admit(request);
+            Admission a = state.admit(request);
             if (!a.admitted()) {
-                group = writer.lastGroup();
-            } else {
-                String outcome = a.status().name();
-                Long run = runStarts.get(request.sessionId());
-                long continues = run == null ? 0 : run;
-                Supplier<String> body = () -> new JournalCodec.Out().num(firstHold).str(outcome).fields(requestFields)
-                        .num(continues).toString();
-                if (run == null) {
-                    // a new run: its first row holds the replay mark from the moment it is queued,
-                    // before the writer can make it durable and move the mark past it
-                    synchronized (starts) {
-                        long seq = writer.append("ADMIT", request.sessionId(), request.now(), body);
-                        if (!a.holds().isEmpty()) {
-                            runStarts.put(request.sessionId(), seq);
-                            starts.add(seq);
-                        }
-                    }
-                } else {
+                return a;
+            }
+            String outcome = a.status().name();
+            Long run = runStarts.get(request.sessionId());
+            long continues = run == null ? 0 : run;
+            Supplier<String> body = () -> new JournalCodec.Out().num(firstHold).str(outcome).fields(requestFields)
+                    .num(continues).toString();
+            if (run == null) {
+                // a new run: its first row holds the replay mark from the moment it is queued,
+                // before the writer can make it durable and move the mark past it
+                synchronized (starts) {
                     long seq = writer.append("ADMIT", request.sessionId(), request.now(), body);
-                    if (a.holds().isEmpty()) {
-                        // an update that dropped every hold: the run is over
-                        ended(request.sessionId(), seq);
+                    if (!a.holds().isEmpty()) {
+                        runStarts.put(request.sessionId(), seq);
+                        starts.add(seq);
                     }
                 }
-                group = writer.lastGroup();
+            } else {
+                long seq = writer.append("ADMIT", request.sessionId(), request.now(), body);
+                if (a.holds().isEmpty()) {
+                    // an update that dropped every hold: the run is over
+                    ended(request.sessionId(), seq);
+                }
             }
-        }
-        group.await();
-        return a;
+            return a;
+        });
     }
 
     @Override
     public boolean commit(String sessionId, Instant now) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(now, "now");
-        Group group;
-        boolean committed;
-        synchronized (state) {
-            writer.check();
-            committed = state.commit(sessionId, now);
+        return change(() -> {
+            boolean committed = state.commit(sessionId, now);
             if (committed) {
                 writer.append("COMMIT", sessionId, now, () -> new JournalCodec.Out().time(now).toString());
             }
-            group = writer.lastGroup();
-        }
-        group.await();
-        return committed;
+            return committed;
+        });
     }
 
     @Override
@@ -433,19 +422,12 @@ public final class JournalLedger implements OperatorLedger {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(now, "now");
-        Group group;
-        Optional<SessionRelease> r;
-        synchronized (state) {
-            writer.check();
-            r = state.release(sessionId, cause, now);
-            if (r.isPresent()) {
-                ChargingRecord cdr = r.get().record();
-                ended(sessionId, writer.append("RELEASE", sessionId, now, recordRow(cause, now, cdr)));
-            }
-            group = writer.lastGroup();
-        }
-        group.await();
-        return r;
+        return change(() -> {
+            Optional<SessionRelease> r = state.release(sessionId, cause, now);
+            r.ifPresent(ended -> ended(sessionId,
+                    writer.append("RELEASE", sessionId, now, recordRow(cause, now, ended.record()))));
+            return r;
+        });
     }
 
     @Override
@@ -454,35 +436,42 @@ public final class JournalLedger implements OperatorLedger {
         if (limit <= 0) {
             return List.of();
         }
-        Group group;
-        List<SessionRelease> out;
-        synchronized (state) {
-            writer.check();
-            out = state.expire(now, limit);
+        return change(() -> {
+            List<SessionRelease> out = state.expire(now, limit);
             for (SessionRelease r : out) {
                 ended(r.sessionId(), writer.append("EXPIRE", r.sessionId(), now, recordRow(null, now, r.record())));
             }
-            group = writer.lastGroup();
-        }
-        group.await();
-        return out;
+            return out;
+        });
     }
 
     @Override
     public List<ChargingRecord> writeInterim(Instant now, Duration interval, int limit) {
         Objects.requireNonNull(now, "now");
-        Group group;
-        List<ChargingRecord> out;
-        synchronized (state) {
-            writer.check();
-            out = state.writeInterim(now, interval, limit);
+        return change(() -> {
+            List<ChargingRecord> out = state.writeInterim(now, interval, limit);
             for (ChargingRecord cdr : out) {
                 writer.append("INTERIM", cdr.sessionId(), now, recordRow(null, now, cdr));
             }
+            return out;
+        });
+    }
+
+    /**
+     * Applies a change to the state under the ledger's lock, where it queues its journal rows, then
+     * waits until every row queued so far is on disk: a change that queued none still returns only
+     * once the changes it saw are durable.
+     */
+    private <T> T change(Supplier<T> apply) {
+        Group group;
+        T result;
+        synchronized (state) {
+            writer.check();
+            result = apply.get();
             group = writer.lastGroup();
         }
         group.await();
-        return out;
+        return result;
     }
 
     /**
@@ -523,13 +512,7 @@ public final class JournalLedger implements OperatorLedger {
         JournalCodec.Out o = new JournalCodec.Out().str(originHost).time(now);
         JournalCodec.decision(o, decision);
         String body = o.toString();
-        Group group;
-        synchronized (state) {
-            writer.check();
-            writer.append("REJECT", sessionId, now, () -> body);
-            group = writer.lastGroup();
-        }
-        group.await();
+        change(() -> writer.append("REJECT", sessionId, now, () -> body));
     }
 
     /** A session ended at journal row {@code seq}: its run start leaves the mark once that row is durable. */
