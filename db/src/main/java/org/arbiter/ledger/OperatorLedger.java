@@ -54,6 +54,15 @@ public interface OperatorLedger extends Ledger {
      */
     List<SessionSummary> sessions(String subscriber, String originHost, int limit);
 
+    /**
+     * Compares every pool's use counter with the sum of its active holds; with {@code repair},
+     * sets the counters to those sums. Run at start-up: a counter that drifted (after a crash)
+     * would otherwise admit too little or too much until someone looked.
+     *
+     * @return the pools and directions that differed (logged at WARN)
+     */
+    List<CounterDrift> recount(boolean repair);
+
     /** The most recent decisions of every session, newest first. */
     List<AuditedDecision> recentDecisions(int limit);
 

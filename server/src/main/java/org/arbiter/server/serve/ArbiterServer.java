@@ -112,6 +112,8 @@ public final class ArbiterServer implements AutoCloseable {
         ledger = OperatorLedger.open(cfg.ledger().connection(cfg.ledger().poolSize()), cfg.ledger().journal());
         started.add(ledger);
         ledger.applyTopology(topology, false);
+        // counters that drifted from the holds (a crash) are set right before the first admission
+        ledger.recount(true);
 
         policy = RulePolicyEngine.load(cfg.policy().dir());
         started.add(policy);

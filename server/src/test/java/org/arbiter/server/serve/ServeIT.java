@@ -14,12 +14,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.arbiter.ledger.JdbcLedger;
+import org.arbiter.ledger.LedgerConfig;
+import org.arbiter.ledger.TopologyFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,6 +164,30 @@ class ServeIT {
             Thread.onSpinWait();
         }
         assertThat(output).anyMatch(l -> l.contains("arbiter stopped"));
+    }
+
+    @Test
+    void aPoolCounterThatDriftedFromItsHoldsIsSetRightAtStart() throws Exception {
+        Path cfg = config("");
+        String url = "jdbc:h2:file:" + dir.resolve("data/arbiter");
+        try (JdbcLedger ledger = JdbcLedger.open(LedgerConfig.of(url, "arbiter", ""))) {
+            ledger.applyTopology(TopologyFile.load(dir.resolve("topology.yaml")), false);
+        }
+        try (Connection c = DriverManager.getConnection(url, "arbiter", "")) {
+            assertThat(c.createStatement().executeUpdate("UPDATE pools SET used_ul = 64000 WHERE id = 'dsl-line-1'")).isEqualTo(1);
+        }
+
+        start(cfg);
+        awaitServing();
+        assertThat(output).anyMatch(l -> l.contains("pool use counters differ from active holds on 1 pool direction(s) (repaired)"));
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(String.join("\n", output)).isTrue();
+
+        try (Connection c = DriverManager.getConnection(url, "arbiter", "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT used_ul FROM pools WHERE id = 'dsl-line-1'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).as("the counter, set to the sum of its (no) active holds").isZero();
+        }
     }
 
     @Test
