@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,37 +31,17 @@ import org.arbiter.core.ledger.SessionRelease;
 import org.arbiter.core.ledger.SessionView;
 import org.arbiter.core.ledger.Topology;
 import org.arbiter.core.session.TerminationCause;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The journal ledger's behaviour through the ledger port, on an H2 file: what {@link
  * LedgerContract} and {@link InterimContract} assert of the relational ledger, checked against
  * the state in memory and the journal rows on disk.
  */
-class JournalLedgerIT {
+class JournalLedgerIT extends OpenJournalLedger {
 
     static final Duration INTERVAL = Duration.ofSeconds(120);
     static final Instant COMMITTED = T0.plusSeconds(1);
-
-    @TempDir
-    Path dir;
-
-    private LedgerConfig config;
-    private JournalLedger ledger;
-
-    @BeforeEach
-    void openLedger() {
-        config = LedgerConfig.h2File(dir);
-        ledger = JournalFixtures.open(config, LedgerFixtures.smallTopology());
-    }
-
-    @AfterEach
-    void closeLedger() {
-        ledger.close();
-    }
 
     private PoolUsage usage(String pool) {
         return ledger.pool(pool).orElseThrow();

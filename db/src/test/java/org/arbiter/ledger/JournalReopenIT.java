@@ -10,7 +10,6 @@ import static org.arbiter.ledger.LedgerFixtures.path;
 import static org.arbiter.ledger.LedgerFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,35 +25,15 @@ import org.arbiter.core.ledger.PoolUsage;
 import org.arbiter.core.ledger.SessionRelease;
 import org.arbiter.core.ledger.SessionView;
 import org.arbiter.core.session.TerminationCause;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Closing and opening the journal ledger again: the state rebuilt from the journal is the state
  * it had, from the start of the journal and from a replay mark past it.
  */
-class JournalReopenIT {
+class JournalReopenIT extends OpenJournalLedger {
 
     private static final Duration INTERVAL = Duration.ofSeconds(120);
-
-    @TempDir
-    Path dir;
-
-    private LedgerConfig config;
-    private JournalLedger ledger;
-
-    @BeforeEach
-    void openLedger() {
-        config = LedgerConfig.h2File(dir);
-        ledger = JournalFixtures.open(config, LedgerFixtures.smallTopology());
-    }
-
-    @AfterEach
-    void closeLedger() {
-        ledger.close();
-    }
 
     private void reopen() {
         ledger.close();
