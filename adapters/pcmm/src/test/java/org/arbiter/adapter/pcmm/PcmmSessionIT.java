@@ -404,6 +404,8 @@ class PcmmSessionIT {
 
         assertThat(h.status()).isEqualTo(DeviceHealth.Status.DOWN);
         assertThat(h.detail()).contains("client-type 0x8008");
+        // the adapter may report DOWN before the emulator has read the Client-Close it sent
+        Poll.until(() -> cmts.fromPdp().stream().anyMatch(m -> m.opCode() == CopsOpCode.CC), WAIT, "the Client-Close at the CMTS");
         assertThat(cmts.fromPdp()).filteredOn(m -> m.opCode() == CopsOpCode.CC).first()
                 .satisfies(m -> assertThat(m.first(CopsObject.ErrorObject.class))
                         .contains(new CopsObject.ErrorObject(CopsErrorCode.UNSUPPORTED_CLIENT, 0)));
