@@ -237,10 +237,6 @@ public final class JdbcLedger implements OperatorLedger {
         return config;
     }
 
-    Dialect dialect() {
-        return dialect;
-    }
-
     private static GroupSync durability(HikariDataSource ds, Dialect dialect, LedgerConfig config) {
         if (dialect == Dialect.POSTGRESQL) {
             return new GroupSync(null, "PostgreSQL WAL flush at commit");

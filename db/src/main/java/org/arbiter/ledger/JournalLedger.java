@@ -132,11 +132,7 @@ public final class JournalLedger implements OperatorLedger {
      */
     public static JournalLedger open(LedgerConfig config) {
         Objects.requireNonNull(config, "config");
-        if (Dialect.of(config.jdbcUrl()) != Dialect.H2) {
-            throw new LedgerException("ledger.journal: true needs the embedded H2 database, not " + config.redactedUrl()
-                    + ": the journal ledger keeps its sessions in this process, and a PostgreSQL ledger may be "
-                    + "shared by several nodes");
-        }
+        requireH2(config);
         String key = config.jdbcUrl().split(";", 2)[0];
         if (!OPEN.add(key)) {
             throw new LedgerException("the journal ledger on " + config.redactedUrl() + " is open in this process already");
@@ -173,9 +169,7 @@ public final class JournalLedger implements OperatorLedger {
      */
     public static JournalLedger openReadOnly(LedgerConfig config) {
         Objects.requireNonNull(config, "config");
-        if (Dialect.of(config.jdbcUrl()) != Dialect.H2) {
-            throw new LedgerException("ledger.journal: true needs the embedded H2 database, not " + config.redactedUrl());
-        }
+        requireH2(config);
         JdbcLedger store = JdbcLedger.open(config, true);
         try {
             JournalLedger ledger = new JournalLedger(store, null, lastSeq(store), true);
@@ -188,45 +182,46 @@ public final class JournalLedger implements OperatorLedger {
         }
     }
 
+    private static void requireH2(LedgerConfig config) {
+        if (Dialect.of(config.jdbcUrl()) != Dialect.H2) {
+            throw new LedgerException("ledger.journal: true needs the embedded H2 database, not " + config.redactedUrl()
+                    + ": the journal ledger keeps its sessions in this process, and a PostgreSQL ledger may be "
+                    + "shared by several nodes");
+        }
+    }
+
     private static void refuseRelationalSessions(JdbcLedger store) {
-        try (Connection c = store.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM holds WHERE state IN ('RESERVED', 'COMMITTED')")) {
-            rs.next();
-            long active = rs.getLong(1);
-            c.rollback();
-            if (active > 0) {
-                throw new LedgerException("the ledger database " + store.config().redactedUrl() + " holds " + active
-                        + " active hold(s) of the relational ledger (ledger.journal: false); the journal ledger "
-                        + "cannot take them over: open it with ledger.journal: false");
-            }
-        } catch (SQLException e) {
-            throw new LedgerException("reading " + store.config().redactedUrl() + " failed: " + e.getMessage(), e);
+        long active = row(store, "reading the holds", "SELECT COUNT(*) FROM holds WHERE state IN ('RESERVED', 'COMMITTED')")[0];
+        if (active > 0) {
+            throw new LedgerException("the ledger database " + store.config().redactedUrl() + " holds " + active
+                    + " active hold(s) of the relational ledger (ledger.journal: false); the journal ledger "
+                    + "cannot take them over: open it with ledger.journal: false");
         }
     }
 
     /** {replay_from, next_hold_id}; {-1, 1} when the journal ledger never opened this database. */
     private static long[] readMark(JdbcLedger store) {
-        try (Connection c = store.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT replay_from, next_hold_id FROM journal_mark WHERE id = 1")) {
-            long[] mark = rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {-1, 1};
-            c.rollback();
-            return mark;
-        } catch (SQLException e) {
-            throw new LedgerException("reading the journal mark of " + store.config().redactedUrl() + " failed: "
-                    + e.getMessage(), e);
-        }
+        return row(store, "reading the journal mark", "SELECT replay_from, next_hold_id FROM journal_mark WHERE id = 1", -1, 1);
     }
 
     private static long lastSeq(JdbcLedger store) {
-        try (Connection c = store.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM journal")) {
-            rs.next();
-            long last = rs.getLong(1);
+        return row(store, "reading the journal", "SELECT COALESCE(MAX(seq), 0) FROM journal")[0];
+    }
+
+    /** The numbers of the first row of {@code sql}, or {@code absent} when it returns none. */
+    private static long[] row(JdbcLedger store, String what, String sql, long... absent) {
+        try (Connection c = store.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            long[] out = absent;
+            if (rs.next()) {
+                out = new long[rs.getMetaData().getColumnCount()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = rs.getLong(i + 1);
+                }
+            }
             c.rollback();
-            return last;
+            return out;
         } catch (SQLException e) {
-            throw new LedgerException("reading the journal of " + store.config().redactedUrl() + " failed: "
-                    + e.getMessage(), e);
+            throw new LedgerException(what + " of " + store.config().redactedUrl() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -537,7 +532,7 @@ public final class JournalLedger implements OperatorLedger {
 
     /** One pool's capacity and use, or empty. */
     public Optional<PoolUsage> pool(String poolId) {
-        return state.pools().stream().filter(p -> p.pool().id().equals(poolId)).findFirst();
+        return state.pool(poolId);
     }
 
     @Override

@@ -24,7 +24,6 @@ import org.arbiter.core.engine.EngineSettings;
 import org.arbiter.core.engine.Enforcer;
 import org.arbiter.core.engine.PdpEngine;
 import org.arbiter.core.engine.ReleaseResult;
-import org.arbiter.core.ledger.Ledger;
 import org.arbiter.core.session.ResultCode;
 import org.arbiter.core.session.RxRequest;
 import org.arbiter.core.session.SpecificAction;
@@ -33,7 +32,7 @@ import org.arbiter.diameter.DiameterConfig;
 import org.arbiter.diameter.DiameterServer;
 import org.arbiter.diameter.RxHandler;
 import org.arbiter.ledger.JdbcLedger;
-import org.arbiter.ledger.JournalLedger;
+import org.arbiter.ledger.OperatorLedger;
 import org.arbiter.ledger.LedgerConfig;
 import org.arbiter.ledger.TopologyFile;
 import org.arbiter.policy.RulePolicyEngine;
@@ -46,14 +45,14 @@ import org.arbiter.policy.RulePolicyEngine;
  *       accepts everything (2001) without policy, ledger or devices;</li>
  *   <li>{@code full}: the full path as {@code arbiter serve} composes it: {@link DiameterServer},
  *       {@link PdpEngine}, {@link RulePolicyEngine} on the generated 50-rule policy,
- *       {@link JdbcLedger} (H2 file, durable, or the PostgreSQL URL given) on the generated
- *       topology, lab devices for every DSLAM and BRAS, and the expiry timer.</li>
+ *       {@link JdbcLedger} (H2 file, durable, or the PostgreSQL URL given; {@code journal=true}: the
+ *       journal ledger on the H2 file) on the generated topology, lab devices for every DSLAM and BRAS, and the expiry timer.</li>
  * </ul>
  *
  * <pre>
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/bench-classpath.txt) \
  *     org.arbiter.bench.rx.BenchTarget diameter|full dir=DIR [lines=10000] [url=jdbc:...] [pool-size=10] \
- *     [device-latency-ms=0] [max-in-flight=256]
+ *     [device-latency-ms=0] [max-in-flight=256] [handler-concurrency=64] [journal=false]
  * </pre>
  * It prints {@code READY <port>} once it listens on 127.0.0.1 (a free port), then reads commands
  * on standard input: {@code heap} prints {@code HEAP <used> <committed> <max>} in bytes after a
@@ -128,19 +127,14 @@ public final class BenchTarget {
             open.add(d);
         }
         String url = args.get("url");
-        LedgerConfig lc = url == null ? LedgerConfig.h2File(dir.resolve("ledger")) : LedgerConfig.of(url, args.getOrDefault("user", "arbiter"), "");
+        boolean journal = Boolean.parseBoolean(args.getOrDefault("journal", "false"));
+        // a file per ledger: the two refuse each other's database, and a run may hold both targets
+        LedgerConfig lc = url == null ? LedgerConfig.h2File(dir.resolve(journal ? "journal-ledger" : "ledger"))
+                : LedgerConfig.of(url, args.getOrDefault("user", "arbiter"), "");
         lc = lc.withMaxPoolSize(Integer.parseInt(args.getOrDefault("pool-size", "10")));
-        Ledger ledger;
-        if (Boolean.parseBoolean(args.getOrDefault("journal", "false"))) {
-            JournalLedger journal = JournalLedger.open(lc);
-            journal.applyTopology(TopologyFile.load(dir.resolve("topology.yaml")), false);
-            ledger = journal;
-        } else {
-            JdbcLedger jdbc = JdbcLedger.open(lc);
-            jdbc.applyTopology(TopologyFile.load(dir.resolve("topology.yaml")), false);
-            ledger = jdbc;
-        }
+        OperatorLedger ledger = OperatorLedger.open(lc, journal);
         open.add(ledger);
+        ledger.applyTopology(TopologyFile.load(dir.resolve("topology.yaml")), false);
         RulePolicyEngine policy = RulePolicyEngine.load(dir.resolve("policy"));
         open.add(policy);
         Enforcer enforcer = new Enforcer(devices, Duration.ofSeconds(2));

@@ -549,14 +549,16 @@ public final class InMemoryLedger implements Ledger {
 
     @Override
     public synchronized List<PoolUsage> pools() {
-        return topology.pools().stream()
-                .map(p -> new PoolUsage(p, used(p.id(), Direction.UPLINK), used(p.id(), Direction.DOWNLINK)))
-                .toList();
+        return topology.pools().stream().map(this::usage).toList();
     }
 
-    /** Active bit/s on a pool per direction, also for a pool the topology no longer has. */
-    public synchronized long usedBps(String poolId, Direction direction) {
-        return used(poolId, direction);
+    /** One pool's capacity and use, or empty when the topology has no such pool. */
+    public synchronized Optional<PoolUsage> pool(String poolId) {
+        return topology.pool(poolId).map(this::usage);
+    }
+
+    private PoolUsage usage(PoolSpec p) {
+        return new PoolUsage(p, used(p.id(), Direction.UPLINK), used(p.id(), Direction.DOWNLINK));
     }
 
     @Override

@@ -97,6 +97,16 @@ class InMemoryLedgerTest {
     }
 
     @Test
+    void onePoolReadsItsUseAndAnUnknownPoolNothing() {
+        admit(1_000_000, 2_000_000);
+
+        PoolUsage line = ledger.pool("line").orElseThrow();
+        assertThat(line.usedUplinkBps()).isEqualTo(1_000_000);
+        assertThat(line.usedDownlinkBps()).isEqualTo(2_000_000);
+        assertThat(ledger.pool("__readiness__")).isEmpty();
+    }
+
+    @Test
     void aReleasedSessionOfAForgetfulLedgerIsGoneAndItsRecordKeepsTheDecision() {
         InMemoryLedger forgetful = new InMemoryLedger(ledger.topology(), false, InMemoryLedger.countingIds());
         forgetful.admit(new AdmissionRequest("s1", "pcscf.test", null, null,
