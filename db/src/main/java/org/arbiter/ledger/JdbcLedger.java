@@ -200,7 +200,7 @@ public final class JdbcLedger implements OperatorLedger {
     private static void migrate(HikariDataSource ds, LedgerConfig config) {
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").failOnMissingLocations(true)
-                    .load().migrate();
+                    .javaMigrations(new JournalBlockMigration()).load().migrate();
         } catch (RuntimeException e) {
             throw new LedgerException("migrating the ledger schema on " + config.redactedUrl() + " failed: "
                     + describe(e), e);

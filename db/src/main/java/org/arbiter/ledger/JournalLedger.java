@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+import java.util.function.Predicate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,18 +47,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The journal ledger: sessions, holds and pool use live in memory and are decided there; every
- * change is made durable as one compact row of the {@code journal} table before the call returns.
+ * change is made durable as one compact journal row before the call returns. Rows are stored in
+ * blocks ({@code journal_block}, {@link JournalBlock}), one or a few per group transaction, and
+ * {@code journal_session} names the row where each run of a session started and each rejection.
  * It is the single-node ledger for the embedded H2 database ({@code ledger.journal: true}).
  *
  * <p><b>Why.</b> The relational ledger ({@link JdbcLedger}) writes and indexes about 70 rows per
- * session; the journal ledger writes 3 (admission, commit, end), and one commit and one force
- * serve every change waiting at that moment. Admission is checked against counters per pool and
+ * session; the journal ledger writes 3 (admission, commit, end) into blocks, and one commit and
+ * one force serve every change waiting at that moment. Admission is checked against counters per pool and
  * direction (core's {@link InMemoryLedger}), so it costs the same however many sessions run.
  *
  * <p><b>Change → journal row.</b> Under one lock the change is applied to the state and its row
  * appended to the writer's queue, so the journal's order is the order of the changes. The caller
- * then waits, outside the lock, until a group transaction holding its row has committed and been
- * forced to disk. A change that changed nothing still waits for every row appended before it, so
+ * then waits, outside the lock, until a group transaction holding its row has committed (the
+ * {@link Writer}) and been forced to disk (the {@link Syncer}, while the writer writes the next
+ * group). A change that changed nothing still waits for every row appended before it, so
  * no caller acts on state that is not yet durable.
  *
  * <pre>
@@ -92,8 +98,10 @@ public final class JournalLedger implements OperatorLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalLedger.class);
 
-    /** Rows per JDBC batch within a group transaction. */
-    private static final int MAX_BATCH = 1024;
+    /** A group's rows go into blocks of about this many bytes (a row is never split). */
+    private static final int BLOCK_BYTES = 256 * 1024;
+    /** The largest admission or rejection a journal row takes, in characters. */
+    static final int MAX_ROW_CHARS = 512 * 1024;
     /** How often the writer moves the replay mark. */
     private static final long MARK_EVERY_NANOS = Duration.ofMillis(200).toNanos();
     private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
@@ -110,6 +118,8 @@ public final class JournalLedger implements OperatorLedger {
     private final ArrayDeque<long[]> endings = new ArrayDeque<>();
     private final Writer writer;
     private final Thread writerThread;
+    private final Syncer syncer = new Syncer();
+    private final Thread syncerThread;
     /** Opened by the command-line tools: the state is rebuilt, nothing is written. */
     private final boolean readOnly;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -121,6 +131,7 @@ public final class JournalLedger implements OperatorLedger {
         this.state = new InMemoryLedger(store.topology(), false, ids);
         this.writer = new Writer(lastSeq);
         this.writerThread = Thread.ofPlatform().daemon().name("journal-writer").unstarted(writer);
+        this.syncerThread = Thread.ofPlatform().daemon().name("journal-sync").unstarted(syncer);
     }
 
     /**
@@ -149,6 +160,7 @@ public final class JournalLedger implements OperatorLedger {
             ledger.starts.addAll(ledger.runStarts.values());
             ledger.ids.atLeast(mark[1]);
             ledger.writeMark(mark[0] < 0);
+            ledger.syncerThread.start();
             ledger.writerThread.start();
             LOG.info("journal ledger open on {}: {} journal row(s) from {} applied in {} ms, {} running session(s)",
                     config.redactedUrl(), replayed, Math.max(0, mark[0]), (System.nanoTime() - started) / 1_000_000,
@@ -205,7 +217,7 @@ public final class JournalLedger implements OperatorLedger {
     }
 
     private static long lastSeq(JdbcLedger store) {
-        return row(store, "reading the journal", "SELECT COALESCE(MAX(seq), 0) FROM journal")[0];
+        return row(store, "reading the journal", "SELECT last_seq FROM journal_block ORDER BY first_seq DESC LIMIT 1", 0)[0];
     }
 
     /** The numbers of the first row of {@code sql}, or {@code absent} when it returns none. */
@@ -229,29 +241,22 @@ public final class JournalLedger implements OperatorLedger {
     // replay
 
     private int replay(long from) {
-        int rows = 0;
-        long seq = -1;
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT seq, kind, session_id, body FROM journal WHERE seq >= ? ORDER BY seq")) {
-            ps.setLong(1, Math.max(0, from));
-            ps.setFetchSize(1000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    seq = rs.getLong(1);
-                    apply(seq, rs.getString(2), rs.getString(3), rs.getString(4), Math.max(0, from));
-                    rows++;
-                }
-            }
-            c.rollback();
-        } catch (SQLException e) {
-            throw new LedgerException("reading the journal of " + store.config().redactedUrl() + " failed: "
-                    + e.getMessage(), e);
+        int[] rows = {0};
+        long[] seq = {-1};
+        try {
+            forEachRow("reading the journal", Math.max(0, from), r -> {
+                seq[0] = r.seq();
+                apply(r.seq(), r.kind(), r.sessionId(), r.body(), Math.max(0, from));
+                rows[0]++;
+                return true;
+            });
+        } catch (LedgerException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new LedgerException("the journal of " + store.config().redactedUrl() + " cannot be applied again at row "
-                    + seq + ": " + e.getMessage() + "; the ledger stays closed rather than start from another state", e);
+                    + seq[0] + ": " + e.getMessage() + "; the ledger stays closed rather than start from another state", e);
         }
-        return rows;
+        return rows[0];
     }
 
     /**
@@ -367,6 +372,7 @@ public final class JournalLedger implements OperatorLedger {
         JdbcLedger.checkSessionId(request.sessionId());
         // encoded here, in parallel with other callers, not by the one writer thread
         String requestFields = JournalCodec.fields(o -> JournalCodec.request(o, withoutTrace(request)));
+        checkRowSize(request.sessionId(), "admission", requestFields);
         return change(() -> {
             long firstHold = ids.peek();
             Admission a = state.admit(request);
@@ -382,14 +388,14 @@ public final class JournalLedger implements OperatorLedger {
                 // a new run: its first row holds the replay mark from the moment it is queued,
                 // before the writer can make it durable and move the mark past it
                 synchronized (starts) {
-                    long seq = writer.append("ADMIT", request.sessionId(), request.now(), body);
+                    long seq = writer.append("ADMIT", request.sessionId(), request.now(), body, true);
                     if (!a.holds().isEmpty()) {
                         runStarts.put(request.sessionId(), seq);
                         starts.add(seq);
                     }
                 }
             } else {
-                long seq = writer.append("ADMIT", request.sessionId(), request.now(), body);
+                long seq = writer.append("ADMIT", request.sessionId(), request.now(), body, false);
                 if (a.holds().isEmpty()) {
                     // an update that dropped every hold: the run is over
                     ended(request.sessionId(), seq);
@@ -406,7 +412,7 @@ public final class JournalLedger implements OperatorLedger {
         return change(() -> {
             boolean committed = state.commit(sessionId, now);
             if (committed) {
-                writer.append("COMMIT", sessionId, now, () -> new JournalCodec.Out().time(now).toString());
+                writer.append("COMMIT", sessionId, now, () -> new JournalCodec.Out().time(now).toString(), false);
             }
             return committed;
         });
@@ -420,7 +426,7 @@ public final class JournalLedger implements OperatorLedger {
         return change(() -> {
             Optional<SessionRelease> r = state.release(sessionId, cause, now);
             r.ifPresent(ended -> ended(sessionId,
-                    writer.append("RELEASE", sessionId, now, recordRow(cause, now, ended.record()))));
+                    writer.append("RELEASE", sessionId, now, recordRow(cause, now, ended.record()), false)));
             return r;
         });
     }
@@ -434,7 +440,7 @@ public final class JournalLedger implements OperatorLedger {
         return change(() -> {
             List<SessionRelease> out = state.expire(now, limit);
             for (SessionRelease r : out) {
-                ended(r.sessionId(), writer.append("EXPIRE", r.sessionId(), now, recordRow(null, now, r.record())));
+                ended(r.sessionId(), writer.append("EXPIRE", r.sessionId(), now, recordRow(null, now, r.record()), false));
             }
             return out;
         });
@@ -446,7 +452,7 @@ public final class JournalLedger implements OperatorLedger {
         return change(() -> {
             List<ChargingRecord> out = state.writeInterim(now, interval, limit);
             for (ChargingRecord cdr : out) {
-                writer.append("INTERIM", cdr.sessionId(), now, recordRow(null, now, cdr));
+                writer.append("INTERIM", cdr.sessionId(), now, recordRow(null, now, cdr), false);
             }
             return out;
         });
@@ -498,6 +504,23 @@ public final class JournalLedger implements OperatorLedger {
         };
     }
 
+    /** Refuses a row the journal would not take, before anything changes. */
+    private static void checkRowSize(String sessionId, String what, String body) {
+        if (body.length() > MAX_ROW_CHARS) {
+            throw new LedgerException("the " + what + " of session " + sessionId + " is " + body.length()
+                    + " characters as a journal row, more than the journal takes (" + MAX_ROW_CHARS + ")");
+        }
+    }
+
+    /**
+     * Whether a journal row gets an entry in the session index: a rejection, or an admission that
+     * continues no run (its last field, the row that started its run, is 0).
+     */
+    static boolean startsEntry(String kind, String body) {
+        return kind.equals("REJECT")
+                || kind.equals("ADMIT") && body.substring(body.lastIndexOf(JournalCodec.SEP) + 1).equals("0");
+    }
+
     @Override
     public void recordRejection(String sessionId, String originHost, Decision decision, Instant now) {
         // checked here: a row the journal refuses would fail the writer, and the whole ledger
@@ -507,7 +530,8 @@ public final class JournalLedger implements OperatorLedger {
         JournalCodec.Out o = new JournalCodec.Out().str(originHost).time(now);
         JournalCodec.decision(o, decision);
         String body = o.toString();
-        change(() -> writer.append("REJECT", sessionId, now, () -> body));
+        checkRowSize(sessionId, "rejection", body);
+        change(() -> writer.append("REJECT", sessionId, now, () -> body, true));
     }
 
     /** A session ended at journal row {@code seq}: its run start leaves the mark once that row is durable. */
@@ -589,28 +613,46 @@ public final class JournalLedger implements OperatorLedger {
     public List<ChargingRecord> chargingRecords(Instant from, Instant to, int limit) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
-        List<ChargingRecord> out = new ArrayList<>();
         if (limit <= 0) {
-            return out;
+            return new ArrayList<>();
         }
-        // written_at is the record's stop time, stored to the microsecond: read from the
-        // microsecond of from, then compare the exact instants
-        query("reading billing records", "SELECT seq, kind, body FROM journal WHERE written_at >= ? AND written_at < ? "
-                + "AND kind IN ('RELEASE', 'EXPIRE', 'INTERIM') ORDER BY written_at, seq", ps -> {
-            ps.setTimestamp(1, Timestamp.from(from.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
-            ps.setTimestamp(2, Timestamp.from(to.plusNanos(1000)));
-        }, rs -> {
-            JournalCodec.In in = new JournalCodec.In(rs.getString(3));
-            if (rs.getString(2).equals("RELEASE")) {
+        // the records in order of their rows' times (a record's stop time) and numbers; the
+        // heap keeps the first limit of them
+        Comparator<JournalBlock.Row> order = Comparator.comparing(JournalBlock.Row::at).thenComparingLong(JournalBlock.Row::seq);
+        PriorityQueue<JournalBlock.Row> first = new PriorityQueue<>(order.reversed());
+        Map<Long, ChargingRecord> records = new HashMap<>();
+        // a block's first_at and last_at are stored to the microsecond: widen by a millisecond,
+        // then compare the exact instants
+        blocks("reading billing records", "SELECT first_seq, last_seq, data FROM journal_block WHERE first_seq > ? "
+                + "AND last_at >= ? AND first_at < ? ORDER BY first_seq LIMIT " + PAGE, false, ps -> {
+            ps.setTimestamp(2, Timestamp.from(from.minusMillis(1)));
+            ps.setTimestamp(3, Timestamp.from(to.plusMillis(1)));
+        }, -1, r -> {
+            if (!r.kind().equals("RELEASE") && !r.kind().equals("EXPIRE") && !r.kind().equals("INTERIM")) {
+                return true;
+            }
+            JournalCodec.In in = new JournalCodec.In(r.body());
+            if (r.kind().equals("RELEASE")) {
                 in.name(TerminationCause.class);
             }
             in.time();
             ChargingRecord cdr = JournalCodec.record(in);
-            if (!cdr.stoppedAt().isBefore(from) && cdr.stoppedAt().isBefore(to)) {
-                out.add(cdr);
+            if (cdr.stoppedAt().isBefore(from) || !cdr.stoppedAt().isBefore(to)) {
+                return true;
             }
-            return out.size() < limit;
+            first.add(r);
+            records.put(r.seq(), cdr);
+            if (first.size() > limit) {
+                records.remove(first.poll().seq());
+            }
+            return true;
         });
+        List<JournalBlock.Row> kept = new ArrayList<>(first);
+        kept.sort(order);
+        List<ChargingRecord> out = new ArrayList<>(kept.size());
+        for (JournalBlock.Row r : kept) {
+            out.add(records.get(r.seq()));
+        }
         return out;
     }
 
@@ -638,47 +680,93 @@ public final class JournalLedger implements OperatorLedger {
         if (limit <= 0) {
             return out;
         }
-        query("reading recent decisions", "SELECT seq, kind, session_id, written_at, body FROM journal "
-                + "WHERE kind IN ('ADMIT', 'REJECT') ORDER BY seq DESC", ps -> { }, rs -> {
-            out.add(audited(rs));
+        blocks("reading recent decisions", "SELECT first_seq, last_seq, data FROM journal_block WHERE first_seq < ? "
+                + "ORDER BY first_seq DESC LIMIT " + PAGE, true, ps -> { }, Long.MAX_VALUE, r -> {
+            if (r.kind().equals("ADMIT") || r.kind().equals("REJECT")) {
+                out.add(audited(r).decision());
+            }
             return out.size() < limit;
         });
         return out;
     }
 
+    /**
+     * The decisions of one session, oldest first: the session index names where each of its runs
+     * started and each of its rejections; the rows from the first of them are read until the
+     * session's last run has ended (or the journal's end, while it runs).
+     */
     @Override
     public List<AuditedDecision> decisions(String sessionId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        List<Long> entries = new ArrayList<>();
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT seq FROM journal_session WHERE session_id = ? ORDER BY seq")) {
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(rs.getLong(1));
+                }
+            }
+            c.rollback();
+        } catch (SQLException e) {
+            throw new LedgerException("reading the session index of " + store.config().redactedUrl() + " failed: "
+                    + e.getMessage(), e);
+        }
         List<AuditedDecision> out = new ArrayList<>();
-        query("reading decisions of session " + sessionId, "SELECT seq, kind, session_id, written_at, body FROM journal "
-                + "WHERE session_id = ? AND kind IN ('ADMIT', 'REJECT') ORDER BY seq", ps -> ps.setString(1, sessionId),
-                rs -> {
-                    out.add(audited(rs));
-                    return true;
-                });
+        if (entries.isEmpty()) {
+            return out;
+        }
+        long lastEntry = entries.getLast();
+        boolean[] running = {false};
+        forEachRow("reading decisions of session " + sessionId, entries.getFirst(), r -> {
+            if (r.sessionId().equals(sessionId)) {
+                switch (r.kind()) {
+                    case "ADMIT" -> {
+                        Audited a = audited(r);
+                        out.add(a.decision());
+                        if (a.continues() == 0) {
+                            running[0] = a.holds();
+                        } else if (!a.holds()) {
+                            running[0] = false;
+                        }
+                    }
+                    case "REJECT" -> out.add(audited(r).decision());
+                    case "RELEASE", "EXPIRE" -> running[0] = false;
+                    default -> { }
+                }
+            }
+            return r.seq() < lastEntry || running[0];
+        });
         return out;
     }
 
-    /** An ADMIT or REJECT row as an audit trail entry. */
-    private static AuditedDecision audited(ResultSet rs) throws SQLException {
-        JournalCodec.In in = new JournalCodec.In(rs.getString(5));
+    /** An ADMIT or REJECT row as an audit trail entry; for an ADMIT, its run and whether it held anything. */
+    private record Audited(AuditedDecision decision, long continues, boolean holds) {}
+
+    private static Audited audited(JournalBlock.Row row) {
+        JournalCodec.In in = new JournalCodec.In(row.body());
         String originHost;
         String outcome;
         Decision d;
-        if (rs.getString(2).equals("ADMIT")) {
+        long continues = 0;
+        boolean holds = false;
+        if (row.kind().equals("ADMIT")) {
             in.num();
             outcome = in.str();
             AdmissionRequest r = JournalCodec.request(in);
+            continues = in.num();
             originHost = r.originHost();
             d = r.decision();
+            holds = !r.holds().isEmpty();
         } else {
             originHost = in.str();
             in.time();
             d = JournalCodec.decision(in);
             outcome = "REFUSED";
         }
-        return new AuditedDecision(rs.getLong(1), rs.getString(3), originHost, rs.getTimestamp(4).toInstant(),
-                d.verdict(), outcome, d.rejectCode() == null ? null : d.rejectCode().code(), d.reason(),
-                d.policyVersion(), d.ruleId());
+        return new Audited(new AuditedDecision(row.seq(), row.sessionId(), originHost, row.at(), d.verdict(), outcome,
+                d.rejectCode() == null ? null : d.rejectCode().code(), d.reason(), d.policyVersion(), d.ruleId()),
+                continues, holds);
     }
 
     @FunctionalInterface
@@ -686,28 +774,52 @@ public final class JournalLedger implements OperatorLedger {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    @FunctionalInterface
-    private interface Row {
-        /** Takes one row; false stops the reading. */
-        boolean take(ResultSet rs) throws SQLException;
+    /** Journal blocks read per query. */
+    private static final int PAGE = 16;
+
+    /** The rows from row {@code from} on, in order, until {@code sink} returns false. */
+    private void forEachRow(String what, long from, Predicate<JournalBlock.Row> sink) {
+        long start = row(store, what, "SELECT first_seq FROM journal_block WHERE first_seq <= " + from
+                + " ORDER BY first_seq DESC LIMIT 1", from)[0];
+        blocks(what, "SELECT first_seq, last_seq, data FROM journal_block WHERE first_seq > ? ORDER BY first_seq LIMIT "
+                + PAGE, false, ps -> { }, start - 1, r -> r.seq() < from || sink.test(r));
     }
 
-    /** Reads journal rows in a read-only transaction; a malformed row fails naming it. */
-    private void query(String what, String sql, Bind bind, Row row) {
+    /**
+     * Reads blocks a page at a time ({@code sql} takes the last block's first row as its first
+     * parameter, starting with {@code after}, then what {@code bind} sets) in one read-only
+     * transaction, and gives their rows, backwards when {@code descending}, to {@code sink} until
+     * it returns false. A malformed block fails naming it.
+     */
+    private void blocks(String what, String sql, boolean descending, Bind bind, long after, Predicate<JournalBlock.Row> sink) {
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind.bind(ps);
-            ps.setFetchSize(500);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    try {
-                        if (!row.take(rs)) {
+            long next = after;
+            boolean more = true;
+            while (more) {
+                ps.setLong(1, next);
+                int read = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        read++;
+                        long first = rs.getLong(1);
+                        next = first;
+                        List<JournalBlock.Row> rows;
+                        try {
+                            rows = JournalBlock.decode(first, rs.getLong(2), rs.getBytes(3));
+                        } catch (IllegalArgumentException e) {
+                            throw new LedgerException(what + ": the journal block of row " + first + " on "
+                                    + store.config().redactedUrl() + " is malformed: " + e.getMessage(), e);
+                        }
+                        for (int i = 0; i < rows.size() && more; i++) {
+                            more = sink.test(rows.get(descending ? rows.size() - 1 - i : i));
+                        }
+                        if (!more) {
                             break;
                         }
-                    } catch (IllegalArgumentException e) {
-                        throw new LedgerException(what + ": journal row " + rs.getLong(1) + " is malformed: "
-                                + e.getMessage(), e);
                     }
                 }
+                more &= read == PAGE;
             }
             c.rollback();
         } catch (SQLException e) {
@@ -735,6 +847,8 @@ public final class JournalLedger implements OperatorLedger {
             writer.stop();
             try {
                 writerThread.join(Duration.ofSeconds(30));
+                syncer.stop();
+                syncerThread.join(Duration.ofSeconds(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -832,7 +946,8 @@ public final class JournalLedger implements OperatorLedger {
         }
     }
 
-    private record Entry(long seq, String kind, String sessionId, Instant at, Supplier<String> body) {}
+    /** A queued row; {@code indexed} rows get an entry in {@code journal_session}. */
+    private record Entry(long seq, String kind, String sessionId, Instant at, Supplier<String> body, boolean indexed) {}
 
     /**
      * The rows of one group transaction: its callers wait for {@link #await}, which returns once
@@ -879,9 +994,9 @@ public final class JournalLedger implements OperatorLedger {
 
     /**
      * The journal writer: one thread takes every queued row, in order, and writes them in one
-     * group transaction, committed and forced before the group's callers are released. Rows are
-     * encoded outside the ledger's lock: an admission's request by its caller, the rest by this
-     * thread.
+     * group transaction; once committed, the group goes to the {@link Syncer}, which releases its
+     * callers after a force, while this thread writes the next group. Rows are encoded outside the
+     * ledger's lock: an admission's request by its caller, the rest by this thread.
      *
      * <p>States: running → (stop) draining, which writes what is queued and ends; running →
      * (a failed write) failed, which fails the group written and the group filling, and refuses
@@ -906,8 +1021,13 @@ public final class JournalLedger implements OperatorLedger {
             this.last.complete();
         }
 
-        /** Queues a row; its body is encoded when it is written. Returns the row's number. */
-        synchronized long append(String kind, String sessionId, Instant at, Supplier<String> body) {
+        /**
+         * Queues a row; its body is encoded when it is written. Returns the row's number.
+         *
+         * @param indexed whether the row starts a session's run or records a rejection: the
+         *     session index lists those rows
+         */
+        synchronized long append(String kind, String sessionId, Instant at, Supplier<String> body, boolean indexed) {
             check();
             if (readOnly) {
                 throw new LedgerException("the journal ledger on " + store.config().redactedUrl()
@@ -917,7 +1037,7 @@ public final class JournalLedger implements OperatorLedger {
                 throw new LedgerException("the journal ledger is closed");
             }
             long seq = ++lastSeq;
-            queue.add(new Entry(seq, kind, sessionId, at, body));
+            queue.add(new Entry(seq, kind, sessionId, at, body, indexed));
             last = open;
             if (queue.size() == 1) {
                 notifyAll();
@@ -946,6 +1066,9 @@ public final class JournalLedger implements OperatorLedger {
         @Override
         public void run() {
             while (true) {
+                // one commit per force: while the last group waits for a force to start, rows
+                // gather for the next one (each commit rewrites the tables' paths to the new rows)
+                syncer.awaitTaken();
                 ArrayDeque<Entry> rowsToWrite;
                 Group group;
                 synchronized (this) {
@@ -973,37 +1096,49 @@ public final class JournalLedger implements OperatorLedger {
                     LedgerException f = e instanceof LedgerException le ? le
                             : new LedgerException("writing " + rowsToWrite.size() + " journal row(s) to "
                                     + store.config().redactedUrl() + " failed: " + e.getMessage(), e);
-                    synchronized (this) {
-                        failure = f;
-                        group.fail(f);
-                        open.fail(f);
-                    }
+                    // failed first: a caller released by its group's failure must find every later call refused
+                    fail(f);
+                    group.fail(f);
                     return;
                 }
-                durable = rowsToWrite.getLast().seq();
-                rows.addAndGet(rowsToWrite.size());
-                groups.incrementAndGet();
-                group.complete();
+                syncer.committed(group, rowsToWrite.getLast().seq(), rowsToWrite.size());
             }
         }
 
+        /** Fails the group filling, and every later append. */
+        synchronized void fail(LedgerException f) {
+            if (failure == null) {
+                failure = f;
+            }
+            open.fail(f);
+        }
+
         private void write(ArrayDeque<Entry> group) throws SQLException {
-            try (Connection c = store.connection()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO journal (seq, kind, session_id, written_at, body) VALUES (?, ?, ?, ?, ?)")) {
-                    int n = 0;
-                    for (Entry e : group) {
-                        ps.setLong(1, e.seq());
-                        ps.setString(2, e.kind());
-                        ps.setString(3, e.sessionId());
-                        ps.setTimestamp(4, Timestamp.from(e.at()));
-                        ps.setString(5, e.body().get());
-                        ps.addBatch();
-                        if (++n % MAX_BATCH == 0) {
-                            ps.executeBatch();
-                        }
+            try (Connection c = store.connection();
+                 PreparedStatement blocks = c.prepareStatement(
+                         "INSERT INTO journal_block (first_seq, last_seq, first_at, last_at, data) VALUES (?, ?, ?, ?, ?)");
+                 PreparedStatement sessions = c.prepareStatement(
+                         "INSERT INTO journal_session (session_id, seq) VALUES (?, ?)")) {
+                JournalBlock.Builder b = new JournalBlock.Builder();
+                boolean indexed = false;
+                for (Entry e : group) {
+                    b.add(e.seq(), e.kind(), e.sessionId(), e.at(), e.body().get());
+                    if (e.indexed()) {
+                        sessions.setString(1, e.sessionId());
+                        sessions.setLong(2, e.seq());
+                        sessions.addBatch();
+                        indexed = true;
                     }
-                    ps.executeBatch();
+                    if (b.size() >= BLOCK_BYTES) {
+                        insert(blocks, b);
+                        b = new JournalBlock.Builder();
+                    }
+                }
+                if (!b.isEmpty()) {
+                    insert(blocks, b);
+                }
+                if (indexed) {
+                    sessions.executeBatch();
                 }
                 long now = System.nanoTime();
                 if (now - markedAt >= MARK_EVERY_NANOS) {
@@ -1012,7 +1147,107 @@ public final class JournalLedger implements OperatorLedger {
                 }
                 c.commit();
             }
-            store.awaitDurable();
+        }
+
+        private static void insert(PreparedStatement ps, JournalBlock.Builder b) throws SQLException {
+            ps.setLong(1, b.firstSeq());
+            ps.setLong(2, b.lastSeq());
+            ps.setTimestamp(3, Timestamp.from(b.firstAt()));
+            ps.setTimestamp(4, Timestamp.from(b.lastAt()));
+            ps.setBytes(5, b.bytes());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Forces committed groups to disk and releases their callers: one force covers every group
+     * committed before it started, while the writer writes the next group (H2 commits reach the
+     * operating system; {@code CHECKPOINT SYNC} forces them).
+     *
+     * <p>States: running → (stop) draining, which forces what is committed and ends; running →
+     * (a failed force) failed, which fails the groups waiting, every group committed later and the
+     * writer.
+     */
+    private final class Syncer implements Runnable {
+        private record Committed(Group group, long lastSeq, int rows) {}
+
+        private ArrayDeque<Committed> committed = new ArrayDeque<>();
+        private boolean stopping;
+        private LedgerException failure;
+
+        synchronized void committed(Group group, long lastSeq, int rows) {
+            if (failure != null) {
+                group.fail(failure);
+                return;
+            }
+            committed.add(new Committed(group, lastSeq, rows));
+            if (committed.size() == 1) {
+                notifyAll();
+            }
+        }
+
+        synchronized void stop() {
+            stopping = true;
+            notifyAll();
+        }
+
+        /** Returns once every committed group is being forced, or the syncer has failed or stopped. */
+        synchronized void awaitTaken() {
+            while (!committed.isEmpty() && failure == null && !stopping) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                ArrayDeque<Committed> toForce;
+                synchronized (this) {
+                    while (committed.isEmpty() && !stopping) {
+                        try {
+                            wait();
+                        } catch (InterruptedException e) {
+                            stopping = true;
+                        }
+                    }
+                    if (committed.isEmpty()) {
+                        return;
+                    }
+                    toForce = committed;
+                    committed = new ArrayDeque<>();
+                    notifyAll();
+                }
+                try {
+                    store.awaitDurable();
+                } catch (Exception | Error e) {
+                    LOG.error("forcing {} journal group(s) to disk failed on {}; the ledger fails closed: {}", toForce.size(),
+                            store.config().redactedUrl(), e.getMessage());
+                    LedgerException f = e instanceof LedgerException le ? le
+                            : new LedgerException("forcing the journal of " + store.config().redactedUrl()
+                                    + " to disk failed: " + e.getMessage(), e);
+                    synchronized (this) {
+                        failure = f;
+                        toForce.addAll(committed);
+                        committed.clear();
+                    }
+                    writer.fail(f);
+                    for (Committed g : toForce) {
+                        g.group().fail(f);
+                    }
+                    return;
+                }
+                writer.durable = toForce.getLast().lastSeq();
+                for (Committed g : toForce) {
+                    writer.rows.addAndGet(g.rows());
+                    writer.groups.incrementAndGet();
+                    g.group().complete();
+                }
+            }
         }
     }
 }

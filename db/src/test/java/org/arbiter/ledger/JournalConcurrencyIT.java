@@ -131,7 +131,7 @@ class JournalConcurrencyIT {
             usage = ledger.pools();
             assertThat(ledger.pool("agg").orElseThrow().usedDownlinkBps()).isEqualTo(fits * bps);
             assertThat(ledger.activeSessions()).isEqualTo((int) fits);
-            assertThat(JournalFixtures.number(config, "SELECT COUNT(*) FROM journal WHERE kind = 'ADMIT'"))
+            assertThat(JournalFixtures.count(config, "ADMIT"))
                     .isEqualTo(fits);
         }
 

@@ -1,5 +1,7 @@
 package org.arbiter.ledger;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -70,14 +72,14 @@ final class JournalFixtures {
         }
     }
 
-    /** The journal as "seq kind session" lines, oldest first. */
-    static List<String> journal(LedgerConfig config) {
-        List<String> out = new ArrayList<>();
+    /** Every journal row, oldest first, decoded from the blocks. */
+    static List<JournalBlock.Row> rows(LedgerConfig config) {
+        List<JournalBlock.Row> out = new ArrayList<>();
         try (Connection c = connect(config);
-             PreparedStatement ps = c.prepareStatement("SELECT seq, kind, session_id FROM journal ORDER BY seq");
+             PreparedStatement ps = c.prepareStatement("SELECT first_seq, last_seq, data FROM journal_block ORDER BY first_seq");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getString(3));
+                out.addAll(JournalBlock.decode(rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
             }
         } catch (SQLException e) {
             throw new AssertionError(e);
@@ -85,22 +87,46 @@ final class JournalFixtures {
         return out;
     }
 
+    /** The number of journal rows of one kind, or of every kind when {@code kind} is null. */
+    static long count(LedgerConfig config, String kind) {
+        return rows(config).stream().filter(r -> kind == null || r.kind().equals(kind)).count();
+    }
+
+    /** The journal as "seq kind session" lines, oldest first. */
+    static List<String> journal(LedgerConfig config) {
+        return rows(config).stream().map(r -> r.seq() + " " + r.kind() + " " + r.sessionId()).toList();
+    }
+
     /** The kinds of the journal rows of one session, oldest first. */
     static List<String> kinds(LedgerConfig config, String sessionId) {
-        return journal(config).stream().map(l -> l.split(" ", 3)).filter(p -> p[2].equals(sessionId))
-                .map(p -> p[1]).toList();
+        return rows(config).stream().filter(r -> r.sessionId().equals(sessionId)).map(JournalBlock.Row::kind).toList();
     }
 
     /** The body of one journal row. */
     static String body(LedgerConfig config, long seq) {
+        return rows(config).stream().filter(r -> r.seq() == seq).findFirst()
+                .orElseThrow(() -> new AssertionError("no journal row " + seq)).body();
+    }
+
+    /** Replaces the body of one journal row in its block, as damage on disk would. */
+    static void rewrite(LedgerConfig config, String body, long seq) {
         try (Connection c = connect(config);
-             PreparedStatement ps = c.prepareStatement("SELECT body FROM journal WHERE seq = ?")) {
-            ps.setLong(1, seq);
-            try (ResultSet rs = ps.executeQuery()) {
+             PreparedStatement read = c.prepareStatement("SELECT first_seq, last_seq, data FROM journal_block "
+                     + "WHERE first_seq <= ? AND last_seq >= ?");
+             PreparedStatement write = c.prepareStatement("UPDATE journal_block SET data = ? WHERE first_seq = ?")) {
+            read.setLong(1, seq);
+            read.setLong(2, seq);
+            try (ResultSet rs = read.executeQuery()) {
                 if (!rs.next()) {
-                    throw new AssertionError("no journal row " + seq);
+                    throw new AssertionError("no journal block holds row " + seq);
                 }
-                return rs.getString(1);
+                JournalBlock.Builder b = new JournalBlock.Builder();
+                for (JournalBlock.Row r : JournalBlock.decode(rs.getLong(1), rs.getLong(2), rs.getBytes(3))) {
+                    b.add(r.seq(), r.kind(), r.sessionId(), r.at(), r.seq() == seq ? body : r.body());
+                }
+                write.setBytes(1, b.bytes());
+                write.setLong(2, rs.getLong(1));
+                assertThat(write.executeUpdate()).isEqualTo(1);
             }
         } catch (SQLException e) {
             throw new AssertionError(e);
@@ -109,7 +135,8 @@ final class JournalFixtures {
 
     /** The seq of the last row of one kind of one session. */
     static long lastSeq(LedgerConfig config, String kind, String sessionId) {
-        return number(config, "SELECT MAX(seq) FROM journal WHERE kind = ? AND session_id = ?", kind, sessionId);
+        return rows(config).stream().filter(r -> r.kind().equals(kind) && r.sessionId().equals(sessionId))
+                .mapToLong(JournalBlock.Row::seq).max().orElseThrow(() -> new AssertionError("no " + kind + " of " + sessionId));
     }
 
     static long replayFrom(LedgerConfig config) {

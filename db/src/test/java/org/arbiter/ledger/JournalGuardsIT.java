@@ -159,7 +159,7 @@ class JournalGuardsIT {
         String good = JournalFixtures.body(config, commit);
 
         for (String damaged : List.of("garbage", good + JournalCodec.SEP + "1", "x" + good)) {
-            JournalFixtures.execute(config, "UPDATE journal SET body = ? WHERE seq = ?", damaged, commit);
+            JournalFixtures.rewrite(config, damaged, commit);
 
             assertThatThrownBy(() -> JournalLedger.open(config)).as(damaged).isInstanceOf(LedgerException.class)
                     .hasMessageContaining("at row " + commit + ":");
@@ -167,7 +167,7 @@ class JournalGuardsIT {
         assertThatThrownBy(() -> JournalLedger.open(config)).as("nothing stays open after a refusal")
                 .hasMessageContaining("at row " + commit + ":");
 
-        JournalFixtures.execute(config, "UPDATE journal SET body = ? WHERE seq = ?", good, commit);
+        JournalFixtures.rewrite(config, good, commit);
         try (JournalLedger repaired = JournalLedger.open(config)) {
             assertThat(JournalFixtures.running(repaired)).isEqualTo(before);
             assertThat(repaired.pools()).isEqualTo(poolsBefore);
@@ -190,21 +190,19 @@ class JournalGuardsIT {
         assertThat(good).contains(sep + "77777" + sep);
 
         // the billing record says 77 778 bit/s where the session held 77 777
-        JournalFixtures.execute(config, "UPDATE journal SET body = ? WHERE seq = ?",
-                good.replace(sep + "77777" + sep, sep + "77778" + sep), release);
+        JournalFixtures.rewrite(config, good.replace(sep + "77777" + sep, sep + "77778" + sep), release);
         assertThatThrownBy(() -> JournalLedger.open(config)).isInstanceOf(LedgerException.class)
                 .hasMessageContaining("at row " + release + ":");
 
         // the commit is dated a second later than it was
         long commit = JournalFixtures.lastSeq(config, "COMMIT", "s1");
         String goodCommit = JournalFixtures.body(config, commit);
-        JournalFixtures.execute(config, "UPDATE journal SET body = ? WHERE seq = ?", good, release);
-        JournalFixtures.execute(config, "UPDATE journal SET body = ? WHERE seq = ?",
-                new JournalCodec.Out().time(T0.plusSeconds(2)).toString(), commit);
+        JournalFixtures.rewrite(config, good, release);
+        JournalFixtures.rewrite(config, new JournalCodec.Out().time(T0.plusSeconds(2)).toString(), commit);
         assertThatThrownBy(() -> JournalLedger.open(config)).isInstanceOf(LedgerException.class)
                 .hasMessageContaining("at row " + release + ":");
 
-        JournalFixtures.execute(config, "UPDATE journal SET body = ? WHERE seq = ?", goodCommit, commit);
+        JournalFixtures.rewrite(config, goodCommit, commit);
         try (JournalLedger repaired = JournalLedger.open(config)) {
             assertThat(JournalFixtures.running(repaired)).containsOnlyKeys("kept");
         }
@@ -220,8 +218,8 @@ class JournalGuardsIT {
             admit(ledger, "s1", 100_000, 200_000);
             ledger.commit("s1", T0.plusSeconds(1));
             durable = JournalFixtures.running(ledger);
-            long next = JournalFixtures.number(config, "SELECT MAX(seq) + 1 FROM journal");
-            JournalFixtures.execute(config, "ALTER TABLE journal ADD CONSTRAINT j_stop CHECK (seq < " + next + ")");
+            long next = JournalFixtures.count(config, null) + 1;
+            JournalFixtures.execute(config, "ALTER TABLE journal_block ADD CONSTRAINT j_stop CHECK (last_seq < " + next + ")");
 
             assertThatThrownBy(() -> admit(ledger, "s2", 1_000, 1_000)).isInstanceOf(LedgerException.class)
                     .hasMessageContaining("journal");
@@ -235,10 +233,10 @@ class JournalGuardsIT {
                     .isInstanceOf(LedgerException.class);
             assertThatThrownBy(() -> ledger.recordRejection("s4", "pcscf", LedgerFixtures.reject("r"), T0))
                     .isInstanceOf(LedgerException.class);
-            assertThat(JournalFixtures.number(config, "SELECT COUNT(*) FROM journal")).isEqualTo(next - 1);
+            assertThat(JournalFixtures.count(config, null)).isEqualTo(next - 1);
         }
 
-        JournalFixtures.execute(config, "ALTER TABLE journal DROP CONSTRAINT j_stop");
+        JournalFixtures.execute(config, "ALTER TABLE journal_block DROP CONSTRAINT j_stop");
         try (JournalLedger reopened = JournalLedger.open(config)) {
             assertThat(JournalFixtures.running(reopened)).isEqualTo(durable).containsOnlyKeys("s1");
             assertThat(reopened.pool("line-a").orElseThrow().usedDownlinkBps()).isEqualTo(200_000);

@@ -52,11 +52,11 @@ class JournalLedgerIT extends OpenJournalLedger {
     }
 
     private long rows() {
-        return JournalFixtures.number(config, "SELECT COUNT(*) FROM journal");
+        return JournalFixtures.count(config, null);
     }
 
     private long rows(String kind) {
-        return JournalFixtures.number(config, "SELECT COUNT(*) FROM journal WHERE kind = ?", kind);
+        return JournalFixtures.count(config, kind);
     }
 
     private void committedSession(String id) {

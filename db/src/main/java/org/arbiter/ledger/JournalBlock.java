@@ -1,0 +1,202 @@
+package org.arbiter.ledger;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The binary form of a run of consecutive journal rows, stored as one {@code journal_block} row.
+ *
+ * <p><b>Why blocks.</b> Written as one database row each, a journal row cost the writer about as
+ * much CPU as the rest of a session's path: the table's B-tree and two secondary indexes were
+ * serialised again at every group commit. A block is one row for everything a group wrote, a byte
+ * array the database copies as it is; only the session index ({@code journal_session}) gets one
+ * entry per session.
+ *
+ * <pre>
+ *   block   := version(1 byte = 1) row*       rows numbered first_seq, first_seq + 1, ...
+ *   row     := kind(1 byte) epochSecond(8) nano(4) sessionId(text) body(text)
+ *   text    := length(4, bytes) UTF-8 bytes
+ *   kind    := 1 ADMIT | 2 COMMIT | 3 RELEASE | 4 EXPIRE | 5 INTERIM | 6 REJECT
+ * </pre>
+ *
+ * Numbers are big-endian. A block that is not exactly its rows (unknown version or kind, a length
+ * past its end, bytes left over, a count other than its sequence range, text that is not UTF-8)
+ * fails with {@link IllegalArgumentException} naming what is wrong.
+ */
+final class JournalBlock {
+
+    static final byte VERSION = 1;
+    /** Kinds by their code; index 0 is unused. */
+    static final List<String> KINDS = List.of("", "ADMIT", "COMMIT", "RELEASE", "EXPIRE", "INTERIM", "REJECT");
+
+    private JournalBlock() {}
+
+    /** One journal row. */
+    record Row(long seq, String kind, String sessionId, Instant at, String body) {}
+
+    /** Builds one block; rows are added in sequence order. */
+    static final class Builder {
+        private byte[] buf = new byte[8192];
+        private int len;
+        private long firstSeq = -1;
+        private long lastSeq;
+        private Instant firstAt;
+        private Instant lastAt;
+
+        Builder() {
+            buf[len++] = VERSION;
+        }
+
+        /** Adds the row numbered {@code seq}, which must follow the last one added. */
+        Builder add(long seq, String kind, String sessionId, Instant at, String body) {
+            if (firstSeq >= 0 && seq != lastSeq + 1) {
+                throw new IllegalArgumentException("row " + seq + " does not follow row " + lastSeq + " in a block");
+            }
+            int code = KINDS.indexOf(kind);
+            if (code <= 0) {
+                throw new IllegalArgumentException("unknown journal row kind '" + kind + "'");
+            }
+            byte[] session = sessionId.getBytes(StandardCharsets.UTF_8);
+            byte[] text = body.getBytes(StandardCharsets.UTF_8);
+            ensure(1 + 8 + 4 + 4 + session.length + 4 + text.length);
+            buf[len++] = (byte) code;
+            putLong(at.getEpochSecond());
+            putInt(at.getNano());
+            putText(session);
+            putText(text);
+            if (firstSeq < 0) {
+                firstSeq = seq;
+                firstAt = at;
+                lastAt = at;
+            }
+            lastSeq = seq;
+            if (at.isBefore(firstAt)) {
+                firstAt = at;
+            }
+            if (at.isAfter(lastAt)) {
+                lastAt = at;
+            }
+            return this;
+        }
+
+        boolean isEmpty() {
+            return firstSeq < 0;
+        }
+
+        /** Bytes so far. */
+        int size() {
+            return len;
+        }
+
+        long firstSeq() {
+            return firstSeq;
+        }
+
+        long lastSeq() {
+            return lastSeq;
+        }
+
+        /** The earliest time of its rows. */
+        Instant firstAt() {
+            return firstAt;
+        }
+
+        /** The latest time of its rows. */
+        Instant lastAt() {
+            return lastAt;
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(buf, len);
+        }
+
+        private void ensure(int more) {
+            if (len + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+            }
+        }
+
+        private void putText(byte[] b) {
+            putInt(b.length);
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+
+        private void putInt(int v) {
+            buf[len++] = (byte) (v >>> 24);
+            buf[len++] = (byte) (v >>> 16);
+            buf[len++] = (byte) (v >>> 8);
+            buf[len++] = (byte) v;
+        }
+
+        private void putLong(long v) {
+            putInt((int) (v >>> 32));
+            putInt((int) v);
+        }
+    }
+
+    /**
+     * The rows of a block holding rows {@code firstSeq} to {@code lastSeq}.
+     *
+     * @throws IllegalArgumentException when the bytes are not exactly those rows
+     */
+    static List<Row> decode(long firstSeq, long lastSeq, byte[] data) {
+        if (lastSeq < firstSeq || lastSeq - firstSeq >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the block's rows " + firstSeq + " to " + lastSeq + " are no range");
+        }
+        ByteBuffer in = ByteBuffer.wrap(data);
+        try {
+            byte version = in.get();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("the block has format " + version + ", not " + VERSION);
+            }
+            List<Row> rows = new ArrayList<>((int) (lastSeq - firstSeq + 1));
+            for (long seq = firstSeq; seq <= lastSeq; seq++) {
+                int code = in.get();
+                if (code <= 0 || code >= KINDS.size()) {
+                    throw new IllegalArgumentException("row " + seq + " has the unknown kind " + code);
+                }
+                long second = in.getLong();
+                int nano = in.getInt();
+                if (nano < 0 || nano > 999_999_999) {
+                    throw new IllegalArgumentException("row " + seq + " has the nanosecond " + nano);
+                }
+                Instant at = Instant.ofEpochSecond(second, nano);
+                String sessionId = text(in, seq, "Session-Id");
+                String body = text(in, seq, "body");
+                rows.add(new Row(seq, KINDS.get(code), sessionId, at, body));
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException(in.remaining() + " byte(s) follow row " + lastSeq + ", the block's last");
+            }
+            return rows;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("the block ends inside a row (" + data.length + " bytes for rows "
+                    + firstSeq + " to " + lastSeq + ")");
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("a row's time is out of range: " + e.getMessage());
+        }
+    }
+
+    private static String text(ByteBuffer in, long seq, String what) {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining()) {
+            throw new IllegalArgumentException("row " + seq + ": the " + what + " is " + n + " bytes long, past the block's end");
+        }
+        ByteBuffer slice = in.slice(in.position(), n);
+        in.position(in.position() + n);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("row " + seq + ": the " + what + " is not UTF-8");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.arbiter.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The binary form of journal blocks: what goes in comes out, and damage fails naming itself. */
+class JournalBlockTest {
+
+    private static final Instant T = Instant.parse("2030-01-01T00:00:00.123456789Z");
+
+    private static JournalBlock.Builder threeRows() {
+        return new JournalBlock.Builder()
+                .add(41, "ADMIT", "pcscf.example.net;1;2", T, "1\u001fADMITTED\u001fx")
+                .add(42, "COMMIT", "pcscf.example.net;1;2", T.plusSeconds(1), "")
+                .add(43, "REJECT", "sip:ünï©ødé😀", T.minusSeconds(5), "a\\\\b\u001f\\N");
+    }
+
+    @Test
+    void rowsComeBackExactlyInOrderWithTheirNumbersTimesAndText() {
+        JournalBlock.Builder b = threeRows();
+
+        assertThat(b.firstSeq()).isEqualTo(41);
+        assertThat(b.lastSeq()).isEqualTo(43);
+        assertThat(b.firstAt()).isEqualTo(T.minusSeconds(5));
+        assertThat(b.lastAt()).isEqualTo(T.plusSeconds(1));
+        assertThat(JournalBlock.decode(41, 43, b.bytes())).containsExactly(
+                new JournalBlock.Row(41, "ADMIT", "pcscf.example.net;1;2", T, "1\u001fADMITTED\u001fx"),
+                new JournalBlock.Row(42, "COMMIT", "pcscf.example.net;1;2", T.plusSeconds(1), ""),
+                new JournalBlock.Row(43, "REJECT", "sip:ünï©ødé😀", T.minusSeconds(5), "a\\\\b\u001f\\N"));
+    }
+
+    @Test
+    void everyKindAndTimesBeforeTheEpochComeBack() {
+        JournalBlock.Builder b = new JournalBlock.Builder();
+        List<String> kinds = List.of("ADMIT", "COMMIT", "RELEASE", "EXPIRE", "INTERIM", "REJECT");
+        Instant early = Instant.ofEpochSecond(-1, 1);
+        for (int i = 0; i < kinds.size(); i++) {
+            b.add(i + 1, kinds.get(i), "s", early, "b");
+        }
+        assertThat(JournalBlock.decode(1, 6, b.bytes())).extracting(JournalBlock.Row::kind).containsExactlyElementsOf(kinds);
+        assertThat(JournalBlock.decode(1, 6, b.bytes())).allMatch(r -> r.at().equals(early));
+    }
+
+    @Test
+    void aBuilderRefusesAGapAndAnUnknownKind() {
+        JournalBlock.Builder b = new JournalBlock.Builder().add(1, "ADMIT", "s", T, "");
+        assertThatThrownBy(() -> b.add(3, "COMMIT", "s", T, "")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("row 3 does not follow row 1");
+        assertThatThrownBy(() -> b.add(2, "DELETE", "s", T, "")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown journal row kind 'DELETE'");
+        assertThat(new JournalBlock.Builder().isEmpty()).isTrue();
+        assertThat(b.isEmpty()).isFalse();
+    }
+
+    @Test
+    void aBlockWithFewerOrMoreRowsThanItsRangeFails() {
+        byte[] bytes = threeRows().bytes();
+
+        assertThatThrownBy(() -> JournalBlock.decode(41, 44, bytes)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ends inside a row");
+        assertThatThrownBy(() -> JournalBlock.decode(41, 42, bytes)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("follow row 42");
+        assertThatThrownBy(() -> JournalBlock.decode(43, 41, bytes)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no range");
+    }
+
+    @Test
+    void anUnknownFormatOrKindFails() {
+        byte[] bytes = threeRows().bytes();
+        byte[] format = bytes.clone();
+        format[0] = 2;
+        byte[] kind = bytes.clone();
+        kind[1] = 9;
+
+        assertThatThrownBy(() -> JournalBlock.decode(41, 43, format)).hasMessageContaining("format 2, not 1");
+        assertThatThrownBy(() -> JournalBlock.decode(41, 43, kind)).hasMessageContaining("row 41 has the unknown kind 9");
+        assertThatThrownBy(() -> JournalBlock.decode(41, 43, new byte[0])).hasMessageContaining("ends inside a row");
+    }
+
+    @Test
+    void aLengthPastTheEndANanosecondOutOfRangeOrBytesThatAreNotUtf8Fail() {
+        byte[] bytes = new JournalBlock.Builder().add(7, "COMMIT", "ab", T, "cd").bytes();
+        // version(1) kind(1) second(8) nano(4) = offset 14: the Session-Id's length, then "ab"
+        byte[] length = bytes.clone();
+        length[17] = 100;
+        byte[] nano = bytes.clone();
+        nano[10] = 0x7f;
+        byte[] utf8 = bytes.clone();
+        utf8[18] = (byte) 0xc3;
+        utf8[19] = (byte) 0x28;
+
+        assertThatThrownBy(() -> JournalBlock.decode(7, 7, length)).hasMessageContaining("row 7: the Session-Id is 100 bytes long");
+        assertThatThrownBy(() -> JournalBlock.decode(7, 7, nano)).hasMessageContaining("row 7 has the nanosecond");
+        assertThatThrownBy(() -> JournalBlock.decode(7, 7, utf8)).hasMessageContaining("row 7: the Session-Id is not UTF-8");
+        assertThat(JournalBlock.decode(7, 7, bytes)).singleElement().extracting(JournalBlock.Row::sessionId).isEqualTo("ab");
+    }
+
+    @Test
+    void aBlockGrowsPastItsFirstBufferAndReportsItsSize() {
+        JournalBlock.Builder b = new JournalBlock.Builder();
+        char[] big = new char[20_000];
+        Arrays.fill(big, 'x');
+        String body = new String(big);
+        for (int i = 1; i <= 10; i++) {
+            b.add(i, "INTERIM", "s" + i, T.plusSeconds(i), body);
+        }
+        assertThat(b.size()).isEqualTo(b.bytes().length).isGreaterThan(200_000);
+        assertThat(JournalBlock.decode(1, 10, b.bytes())).hasSize(10).allMatch(r -> r.body().equals(body));
+    }
+}
