@@ -368,12 +368,22 @@ public final class JournalLedger implements OperatorLedger {
 
     @Override
     public Admission admit(AdmissionRequest request) {
+        return admit(request, true);
+    }
+
+    /** The admission's row is queued; the commit or release that follows waits for it to be durable. */
+    @Override
+    public Admission admitBeforeCommit(AdmissionRequest request) {
+        return admit(request, false);
+    }
+
+    private Admission admit(AdmissionRequest request, boolean durable) {
         Objects.requireNonNull(request, "request");
         JdbcLedger.checkSessionId(request.sessionId());
         // encoded here, in parallel with other callers, not by the one writer thread
         String requestFields = JournalCodec.fields(o -> JournalCodec.request(o, withoutTrace(request)));
         checkRowSize(request.sessionId(), "admission", requestFields);
-        return change(() -> {
+        return change(durable, () -> {
             long firstHold = ids.peek();
             Admission a = state.admit(request);
             if (!a.admitted()) {
@@ -464,6 +474,11 @@ public final class JournalLedger implements OperatorLedger {
      * once the changes it saw are durable.
      */
     private <T> T change(Supplier<T> apply) {
+        return change(true, apply);
+    }
+
+    /** As {@link #change(Supplier)}; without {@code durable}, returns once the rows are queued. */
+    private <T> T change(boolean durable, Supplier<T> apply) {
         Group group;
         T result;
         synchronized (state) {
@@ -471,7 +486,9 @@ public final class JournalLedger implements OperatorLedger {
             result = apply.get();
             group = writer.lastGroup();
         }
-        group.await();
+        if (durable) {
+            group.await();
+        }
         return result;
     }
 

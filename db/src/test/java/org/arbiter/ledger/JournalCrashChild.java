@@ -17,7 +17,8 @@ import org.arbiter.core.session.TerminationCause;
 /**
  * The process {@link JournalCrashIT} kills: it opens the journal ledger and admits, commits,
  * repeats and releases sessions from several threads, while another thread writes interim
- * records, until it is killed. It prints a line after each call has returned (so is durable):
+ * records, until it is killed; every other session is admitted as the engine admits (its admission
+ * made durable by the commit after it). It prints a line after each call has returned (so is durable):
  * {@code ADMITTED <sid>}, {@code COMMITTED <sid>}, {@code RELEASED <sid>}. Each worker keeps a
  * few sessions running and releases the oldest beyond them, so the replay mark moves on.
  *
@@ -50,12 +51,23 @@ public final class JournalCrashChild {
         for (int i = 0; ; i++) {
             String sid = "c" + worker + "-" + i;
             AdmissionRequest r = CrashChild.randomRequest(ledger, rnd, sid, Duration.ofSeconds(60));
-            if (ledger.admit(r).status() != Admission.Status.ADMITTED) {
-                continue;
-            }
-            out.println("ADMITTED " + sid);
-            if (rnd.nextBoolean() && ledger.commit(sid, Instant.now())) {
-                out.println("COMMITTED " + sid);
+            if (i % 2 == 1) {
+                // as the engine does: the admission is durable once the commit after it returns
+                if (ledger.admitBeforeCommit(r).status() != Admission.Status.ADMITTED) {
+                    continue;
+                }
+                if (ledger.commit(sid, Instant.now())) {
+                    out.println("ADMITTED " + sid);
+                    out.println("COMMITTED " + sid);
+                }
+            } else {
+                if (ledger.admit(r).status() != Admission.Status.ADMITTED) {
+                    continue;
+                }
+                out.println("ADMITTED " + sid);
+                if (rnd.nextBoolean() && ledger.commit(sid, Instant.now())) {
+                    out.println("COMMITTED " + sid);
+                }
             }
             live.addLast(r);
             if (rnd.nextInt(4) == 0) {

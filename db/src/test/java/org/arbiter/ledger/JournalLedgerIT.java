@@ -398,6 +398,23 @@ class JournalLedgerIT extends OpenJournalLedger {
     }
 
     @Test
+    void anAdmissionBeforeItsCommitHoldsAtOnceAndIsOnDiskWhenTheCommitOrReleaseReturns() {
+        AccessPath p = path(ledger, "10.0.0.7");
+        Admission a = ledger.admitBeforeCommit(request("s1", List.of(hold(p, 1, UPLINK, 600_000), hold(p, 1, DOWNLINK, 600_000))));
+
+        assertThat(a.status()).isEqualTo(Admission.Status.ADMITTED);
+        assertThat(usage("line-a").usedUplinkBps()).isEqualTo(600_000);
+        // the capacity is taken at once: line A (1 Mbit/s up) has no room for another 600 kbit/s
+        assertThat(ledger.admitBeforeCommit(request("s2", List.of(hold(p, 1, UPLINK, 600_000)))).admitted()).isFalse();
+        assertThat(ledger.commit("s1", COMMITTED)).isTrue();
+        assertThat(JournalFixtures.kinds(config, "s1")).containsExactly("ADMIT", "COMMIT");
+
+        ledger.admitBeforeCommit(request("s3", List.of(hold(path(ledger, "10.2.1.1"), 1, UPLINK, 1_000))));
+        assertThat(ledger.release("s3", TerminationCause.ENFORCEMENT_FAILED, COMMITTED)).isPresent();
+        assertThat(JournalFixtures.kinds(config, "s3")).containsExactly("ADMIT", "RELEASE");
+    }
+
+    @Test
     void everyChangeIsOnDiskWhenItsCallReturns() {
         admitOnLineA("s1", 100_000, 300_000);
         ledger.commit("s1", T0.plusSeconds(1));

@@ -116,7 +116,8 @@ public final class PdpEngine {
         Duration lifetime = request.authorizationLifetime() == null ? settings.defaultAuthorizationLifetime()
                 : min(request.authorizationLifetime(), settings.maxAuthorizationLifetime());
         Instant authorizedUntil = now.plus(lifetime);
-        Admission admission = ledger.admit(new AdmissionRequest(request.sessionId(), request.originHost(),
+        // durable with the commit (or the release) below, before the answer
+        Admission admission = ledger.admitBeforeCommit(new AdmissionRequest(request.sessionId(), request.originHost(),
                 request.subscriber(), request.afChargingIdentifier(), decision, holds, now,
                 now.plus(settings.reserveTimeout()), authorizedUntil));
         if (!admission.admitted()) {

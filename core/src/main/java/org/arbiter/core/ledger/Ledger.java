@@ -16,7 +16,8 @@ import org.arbiter.core.session.TerminationCause;
  *       concurrency, including several ledger instances on one database. Admission is idempotent
  *       on (Session-Id, flow, direction, party): repeating a request changes nothing; a request
  *       with different bandwidths adjusts the holds atomically.</li>
- *   <li>A method returns only after its transaction is durable.</li>
+ *   <li>A method returns only after its transaction is durable ({@link #admitBeforeCommit} leaves
+ *       that to the commit or release that follows it).</li>
  *   <li>{@link #release} writes the CDR in the transaction that ends the session. Releasing twice
  *       returns empty the second time (idempotent).</li>
  *   <li>{@link #expire} moves RESERVED holds past their timer, and COMMITTED holds past their
@@ -41,6 +42,18 @@ public interface Ledger extends AutoCloseable {
      * caller can take those off the devices without reading the session.
      */
     Admission admit(AdmissionRequest request);
+
+    /**
+     * Admits as {@link #admit} does, for a caller that commits or releases the session next (the
+     * engine: admit, configure the devices, commit): the admission may still be on its way to disk
+     * when this returns, and the {@link #commit} or {@link #release} that follows returns only once
+     * both are durable, so the answer to the AF still rests on durable state. A process that dies
+     * in between loses an admission whose AF was never answered; the devices' reconciliation takes
+     * off what was configured for it. By default the same as {@link #admit}.
+     */
+    default Admission admitBeforeCommit(AdmissionRequest request) {
+        return admit(request);
+    }
 
     /**
      * Moves the session's RESERVED holds to COMMITTED, their expiry becoming the
