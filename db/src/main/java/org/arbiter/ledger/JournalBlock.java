@@ -5,6 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -140,6 +143,18 @@ final class JournalBlock {
             putInt((int) (v >>> 32));
             putInt((int) v);
         }
+    }
+
+    /** The statement that stores a block; {@link #insert} binds a built block to it and runs it. */
+    static final String INSERT = "INSERT INTO journal_block (first_seq, last_seq, first_at, last_at, data) VALUES (?, ?, ?, ?, ?)";
+
+    static void insert(PreparedStatement ps, Builder b) throws SQLException {
+        ps.setLong(1, b.firstSeq());
+        ps.setLong(2, b.lastSeq());
+        ps.setTimestamp(3, Timestamp.from(b.firstAt()));
+        ps.setTimestamp(4, Timestamp.from(b.lastAt()));
+        ps.setBytes(5, b.bytes());
+        ps.executeUpdate();
     }
 
     /**

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
 import org.flywaydb.core.api.migration.JavaMigration;
@@ -75,8 +74,7 @@ final class JournalBlockMigration implements JavaMigration {
     private static void carryOver(Connection c) throws SQLException {
         try (PreparedStatement read = c.prepareStatement(
                      "SELECT seq, kind, session_id, written_at, body FROM journal ORDER BY seq");
-             PreparedStatement block = c.prepareStatement(
-                     "INSERT INTO journal_block (first_seq, last_seq, first_at, last_at, data) VALUES (?, ?, ?, ?, ?)");
+             PreparedStatement block = c.prepareStatement(JournalBlock.INSERT);
              PreparedStatement session = c.prepareStatement("INSERT INTO journal_session (session_id, seq) VALUES (?, ?)")) {
             read.setFetchSize(ROWS_PER_BLOCK);
             JournalBlock.Builder b = new JournalBlock.Builder();
@@ -88,7 +86,7 @@ final class JournalBlockMigration implements JavaMigration {
                     String sessionId = rs.getString(3);
                     String body = rs.getString(5);
                     if (!b.isEmpty() && seq != b.lastSeq() + 1) {
-                        insert(block, b);
+                        JournalBlock.insert(block, b);
                         b = new JournalBlock.Builder();
                         n = 0;
                     }
@@ -103,24 +101,15 @@ final class JournalBlockMigration implements JavaMigration {
                         session.executeUpdate();
                     }
                     if (++n == ROWS_PER_BLOCK) {
-                        insert(block, b);
+                        JournalBlock.insert(block, b);
                         b = new JournalBlock.Builder();
                         n = 0;
                     }
                 }
             }
             if (!b.isEmpty()) {
-                insert(block, b);
+                JournalBlock.insert(block, b);
             }
         }
-    }
-
-    private static void insert(PreparedStatement ps, JournalBlock.Builder b) throws SQLException {
-        ps.setLong(1, b.firstSeq());
-        ps.setLong(2, b.lastSeq());
-        ps.setTimestamp(3, Timestamp.from(b.firstAt()));
-        ps.setTimestamp(4, Timestamp.from(b.lastAt()));
-        ps.setBytes(5, b.bytes());
-        ps.executeUpdate();
     }
 }

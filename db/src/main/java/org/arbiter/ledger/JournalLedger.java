@@ -1132,8 +1132,7 @@ public final class JournalLedger implements OperatorLedger {
 
         private void write(ArrayDeque<Entry> group) throws SQLException {
             try (Connection c = store.connection();
-                 PreparedStatement blocks = c.prepareStatement(
-                         "INSERT INTO journal_block (first_seq, last_seq, first_at, last_at, data) VALUES (?, ?, ?, ?, ?)");
+                 PreparedStatement blocks = c.prepareStatement(JournalBlock.INSERT);
                  PreparedStatement sessions = c.prepareStatement(
                          "INSERT INTO journal_session (session_id, seq) VALUES (?, ?)")) {
                 JournalBlock.Builder b = new JournalBlock.Builder();
@@ -1147,12 +1146,12 @@ public final class JournalLedger implements OperatorLedger {
                         indexed = true;
                     }
                     if (b.size() >= BLOCK_BYTES) {
-                        insert(blocks, b);
+                        JournalBlock.insert(blocks, b);
                         b = new JournalBlock.Builder();
                     }
                 }
                 if (!b.isEmpty()) {
-                    insert(blocks, b);
+                    JournalBlock.insert(blocks, b);
                 }
                 if (indexed) {
                     sessions.executeBatch();
@@ -1164,15 +1163,6 @@ public final class JournalLedger implements OperatorLedger {
                 }
                 c.commit();
             }
-        }
-
-        private static void insert(PreparedStatement ps, JournalBlock.Builder b) throws SQLException {
-            ps.setLong(1, b.firstSeq());
-            ps.setLong(2, b.lastSeq());
-            ps.setTimestamp(3, Timestamp.from(b.firstAt()));
-            ps.setTimestamp(4, Timestamp.from(b.lastAt()));
-            ps.setBytes(5, b.bytes());
-            ps.executeUpdate();
         }
     }
 
