@@ -1,6 +1,7 @@
 package org.arbiter.core.sdp;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -269,7 +270,7 @@ public final class SdpParser {
             while (l != null) {
                 int mAt = lineNo;
                 mediaLines.add(mAt);
-                String[] m = fields(l.substring(2));
+                String[] m = SdpSyntax.fields(l, 2);
                 if (m.length < 4) {
                     throw new Fault(mAt, "m= needs <media> <port> <proto> <fmt>..., found '" + abbreviate(l) + "'");
                 }
@@ -313,7 +314,7 @@ public final class SdpParser {
                 }
                 try {
                     out.add(new MediaDescription(m[0], (int) port, count, m[2],
-                            List.of(m).subList(3, m.length), information, connections, level.bandwidths, key,
+                            Arrays.asList(m).subList(3, m.length), information, connections, level.bandwidths, key,
                             level.attributes));
                 } catch (IllegalArgumentException e) {
                     throw new Fault(mAt, e.getMessage());
@@ -377,16 +378,20 @@ public final class SdpParser {
             return l == null ? ", found the end of the input" : ", found '" + abbreviate(l) + "'";
         }
 
-        /** The attributes and bandwidths of one level, with the checks that span lines. */
+        /**
+         * The attributes and bandwidths of one level, with the checks that span lines. A level has
+         * a handful of lines, so a repeat is found by looking back over them rather than through
+         * maps built for every level.
+         */
         private final class Level {
             /** The line of the level's m=, 0 at session level. */
             final int mediaLine;
             final List<Attribute> attributes = new ArrayList<>();
             final List<Bandwidth> bandwidths = new ArrayList<>();
-            /** The line of the first b= of each type (upper case). */
-            final Map<String, Integer> firstBandwidth = new HashMap<>(4);
-            /** The line of the first of each single-valued attribute. */
-            final Map<String, Integer> firstAttribute = new HashMap<>(8);
+            /** The line of each of {@link #attributes}, in the same order. */
+            private int[] attributeLines = new int[8];
+            /** The line of each of {@link #bandwidths}, in the same order. */
+            private int[] bandwidthLines = new int[4];
             int directionLine;
             String direction;
 
@@ -400,10 +405,17 @@ public final class SdpParser {
             }
 
             void bandwidth(Bandwidth b, int at) throws Fault {
-                Integer prev = firstBandwidth.putIfAbsent(b.type().toUpperCase(Locale.ROOT), at);
-                if (prev != null) {
-                    throw new Fault(at, "b=" + b.type() + " is given twice " + where() + " (first on line " + prev + ")");
+                // types are tokens, plain ASCII, where ignoring case is comparing upper-cased forms
+                for (int i = 0; i < bandwidths.size(); i++) {
+                    if (bandwidths.get(i).type().equalsIgnoreCase(b.type())) {
+                        throw new Fault(at, "b=" + b.type() + " is given twice " + where() + " (first on line "
+                                + bandwidthLines[i] + ")");
+                    }
                 }
+                if (bandwidths.size() == bandwidthLines.length) {
+                    bandwidthLines = Arrays.copyOf(bandwidthLines, bandwidthLines.length * 2);
+                }
+                bandwidthLines[bandwidths.size()] = at;
                 bandwidths.add(b);
             }
 
@@ -416,14 +428,15 @@ public final class SdpParser {
                     throw new Fault(at, "attribute name '" + abbreviate(name) + "' is not a token (RFC 8866 §5.13)");
                 }
                 Attribute a = new Attribute(name, value);
-                String reason = QosAttributes.check(a);
-                if (reason == null) {
+                MediaDirection d = MediaDirection.fromAttributeName(name);
+                String reason = d != null ? checkDirection(a) : QosAttributes.check(a);
+                if (reason == null && d == null) {
                     reason = checkKnown(a);
                 }
                 if (reason != null) {
                     throw new Fault(at, reason);
                 }
-                if (MediaDirection.fromAttributeName(name) != null) {
+                if (d != null) {
                     if (direction != null) {
                         throw new Fault(at, "conflicting direction attributes " + where() + ": a=" + direction
                                 + " (line " + directionLine + ") and a=" + name);
@@ -431,21 +444,32 @@ public final class SdpParser {
                     direction = name;
                     directionLine = at;
                 } else if (QosAttributes.single(name) || name.equals("maxprate")) {
-                    Integer prev = firstAttribute.putIfAbsent(name, at);
-                    if (prev != null) {
-                        throw new Fault(at, "a=" + name + " is given twice " + where() + " (first on line " + prev + ")");
+                    for (int i = 0; i < attributes.size(); i++) {
+                        if (attributes.get(i).name().equals(name)) {
+                            throw new Fault(at, "a=" + name + " is given twice " + where() + " (first on line "
+                                    + attributeLines[i] + ")");
+                        }
                     }
                 }
+                if (attributes.size() == attributeLines.length) {
+                    attributeLines = Arrays.copyOf(attributeLines, attributeLines.length * 2);
+                }
+                attributeLines[attributes.size()] = at;
                 attributes.add(a);
             }
         }
     }
 
-    /** The grammar of the other attributes Arbiter interprets, or {@code null} when well formed. */
+    /** The grammar of a direction attribute, or {@code null} when well formed. */
+    private static String checkDirection(Attribute a) {
+        return a.value() == null ? null : "a=" + a.name() + " takes no value (RFC 8866 §6.7)";
+    }
+
+    /**
+     * The grammar of the other attributes Arbiter interprets (neither a direction nor one of
+     * {@link QosAttributes}), or {@code null} when well formed.
+     */
     private static String checkKnown(Attribute a) {
-        if (MediaDirection.fromAttributeName(a.name()) != null) {
-            return a.value() == null ? null : "a=" + a.name() + " takes no value (RFC 8866 §6.7)";
-        }
         return switch (a.name()) {
             case "rtpmap" -> rtpmap(a.valueOrEmpty()) ? null : "a=rtpmap value '" + abbreviate(a.valueOrEmpty())
                     + "' is not '<payload type> <encoding name>/<clock rate>[/<parameters>]' (RFC 8866 §6.6)";
@@ -455,23 +479,44 @@ public final class SdpParser {
         };
     }
 
-    private static boolean rtpmap(String v) {
-        String[] f = fields(v);
-        if (f.length != 2 || SdpSyntax.digits(f[0]) < 0) {
+    /**
+     * An {@code a=rtpmap} value: two fields, as {@link SdpSyntax#fields} splits them, a payload
+     * type in digits and {@code <encoding name>/<clock rate>[/<parameters>]} with a token as name and
+     * a clock rate above 0. Read in place: every audio description has several of these lines.
+     */
+    static boolean rtpmap(String v) {
+        int start = 0;
+        int end = v.length();
+        while (start < end && v.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && v.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        int space = v.indexOf(' ', start);
+        if (space < 0 || space >= end || SdpSyntax.digits(v, start, space) < 0) {
             return false;
         }
-        // <encoding name>/<clock rate>[/<parameters>]
-        String enc = f[1];
-        int first = enc.indexOf('/');
-        if (first < 0) {
+        // the second field: after the run of spaces, up to the end (v.charAt(end - 1) is not blank)
+        int enc = space;
+        while (v.charAt(enc) == ' ') {
+            enc++;
+        }
+        if (v.indexOf(' ', enc) >= 0 && v.indexOf(' ', enc) < end) {
             return false;
         }
-        int second = enc.indexOf('/', first + 1);
-        if (second >= 0 && (second == enc.length() - 1 || enc.indexOf('/', second + 1) >= 0)) {
+        int first = v.indexOf('/', enc);
+        if (first < 0 || first >= end) {
             return false;
         }
-        return SdpSyntax.isToken(enc.substring(0, first))
-                && SdpSyntax.digits(enc.substring(first + 1, second < 0 ? enc.length() : second)) > 0;
+        int second = v.indexOf('/', first + 1);
+        if (second >= end) {
+            second = -1;
+        }
+        if (second >= 0 && (second == end - 1 || (v.indexOf('/', second + 1) >= 0 && v.indexOf('/', second + 1) < end))) {
+            return false;
+        }
+        return SdpSyntax.isToken(v, enc, first) && SdpSyntax.digits(v, first + 1, second < 0 ? end : second) > 0;
     }
 
     private static boolean rate(String v) {

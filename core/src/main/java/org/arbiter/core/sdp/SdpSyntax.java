@@ -28,10 +28,15 @@ final class SdpSyntax {
 
     /** A non-empty RFC 8866 {@code token}. */
     static boolean isToken(String s) {
-        if (s == null || s.isEmpty()) {
+        return s != null && isToken(s, 0, s.length());
+    }
+
+    /** {@link #isToken(String)} of {@code s.substring(from, to)}, read in place. */
+    static boolean isToken(String s, int from, int to) {
+        if (from >= to) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c >= TOKEN_CHARS.length || !TOKEN_CHARS[c]) {
                 return false;
@@ -70,11 +75,16 @@ final class SdpSyntax {
 
     /** 1*DIGIT of at most {@link #MAX_DIGITS} digits, or -1. */
     static long digits(String s) {
-        if (s == null || s.isEmpty() || s.length() > MAX_DIGITS) {
+        return s == null ? -1 : digits(s, 0, s.length());
+    }
+
+    /** {@link #digits(String)} of {@code s.substring(from, to)}, read in place. */
+    static long digits(String s, int from, int to) {
+        if (from >= to || to - from > MAX_DIGITS) {
             return -1;
         }
         long v = 0;
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {
                 return -1;
@@ -94,7 +104,12 @@ final class SdpSyntax {
      * or blank value has no field.
      */
     static String[] fields(String v) {
-        int start = 0;
+        return fields(v, 0);
+    }
+
+    /** {@link #fields(String)} of {@code v.substring(offset)}, without copying that part first. */
+    static String[] fields(String v, int offset) {
+        int start = offset;
         int end = v.length();
         while (start < end && v.charAt(start) <= ' ') {
             start++;

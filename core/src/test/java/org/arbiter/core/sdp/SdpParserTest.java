@@ -293,6 +293,52 @@ class SdpParserTest {
                         "b= needs"));
     }
 
+    @Test
+    void aRepeatNamesTheLineOfTheFirstEvenAfterManyLines() {
+        StringBuilder sdp = new StringBuilder("m=audio 1 RTP/AVP 0\n");
+        for (int i = 0; i < 12; i++) {
+            sdp.append("a=x-").append(i).append('\n');
+        }
+        sdp.append("a=maxprate:50\n");
+        for (int i = 12; i < 24; i++) {
+            sdp.append("a=x-").append(i).append('\n');
+        }
+        sdp.append("a=maxprate:40\n");
+
+        SdpParser.Result r = SdpParser.parse(sdp.toString());
+
+        assertThat(r.error()).isEqualTo(new SdpError(27,
+                "a=maxprate is given twice in the media description of line 1 (first on line 14)"));
+    }
+
+    @Test
+    void aBandwidthTypeRepeatedInAnotherCaseNamesTheFirstLine() {
+        SdpParser.Result r = SdpParser.parse(
+                "m=audio 1 RTP/AVP 0\nb=CT:1\nb=RS:1\nb=RR:1\nb=TIAS:1\nb=X-A:1\nb=AS:64\nb=x-a:2\n");
+
+        assertThat(r.error()).isEqualTo(new SdpError(8,
+                "b=x-a is given twice in the media description of line 1 (first on line 6)"));
+    }
+
+    @Test
+    void rtpmapValuesAcceptedAndRefused() {
+        assertThat(SdpParser.rtpmap("0 PCMU/8000")).isTrue();
+        assertThat(SdpParser.rtpmap("  96   opus/48000/2 \t")).isTrue();
+        assertThat(SdpParser.rtpmap("101 telephone-event/8000")).isTrue();
+        assertThat(SdpParser.rtpmap("")).isFalse();
+        assertThat(SdpParser.rtpmap("0")).isFalse();
+        assertThat(SdpParser.rtpmap("0 ")).isFalse();
+        assertThat(SdpParser.rtpmap("0 PCMU/8000 x")).isFalse();
+        assertThat(SdpParser.rtpmap("0\tPCMU/8000")).isFalse();
+        assertThat(SdpParser.rtpmap("x PCMU/8000")).isFalse();
+        assertThat(SdpParser.rtpmap("0 /8000")).isFalse();
+        assertThat(SdpParser.rtpmap("0 PCMU/")).isFalse();
+        assertThat(SdpParser.rtpmap("0 PCMU/8000/")).isFalse();
+        assertThat(SdpParser.rtpmap("0 PCMU/8000/1/2")).isFalse();
+        assertThat(SdpParser.rtpmap("0 PC(MU/8000")).isFalse();
+        assertThat(SdpParser.rtpmap("1234567890123456789 PCMU/8000")).isFalse();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
     void malformedInputGivesItsLineAndReason(String name, String text, int line, String reason) {
