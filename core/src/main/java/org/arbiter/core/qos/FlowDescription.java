@@ -1,7 +1,5 @@
 package org.arbiter.core.qos;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -94,20 +92,28 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
         while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
             end--;
         }
-        List<String> out = new ArrayList<>(10);
+        // counted first, so that the words go straight into an array of their number
+        int count = 0;
+        for (int i = start; i < end; i++) {
+            if (!separator(text.charAt(i)) && (i == start || separator(text.charAt(i - 1)))) {
+                count++;
+            }
+        }
+        String[] out = new String[count];
+        int n = 0;
         int from = start;
         for (int i = start; i < end; i++) {
             if (separator(text.charAt(i))) {
                 if (from < i) {
-                    out.add(text.substring(from, i));
+                    out[n++] = text.substring(from, i);
                 }
                 from = i + 1;
             }
         }
         if (from < end) {
-            out.add(text.substring(from, end));
+            out[n] = text.substring(from, end);
         }
-        return out.toArray(String[]::new);
+        return out;
     }
 
     private static boolean separator(char c) {

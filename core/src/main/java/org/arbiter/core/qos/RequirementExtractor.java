@@ -87,7 +87,17 @@ public final class RequirementExtractor {
 
     /** Extracts the requirements with the policy's defaults and offer cap. */
     public static Extraction extract(RxRequest request, MediaDefaults defaults, Negotiation.Cap cap) {
-        return analyze(request, defaults, cap, false).extraction();
+        // the requirements straight from the analyses, without an Analysis copied into an Extraction
+        List<FlowAnalysis> out = new ArrayList<>();
+        String error = components(request, defaults, cap, false, out);
+        if (error != null) {
+            return new Extraction(List.of(), error);
+        }
+        List<FlowRequirement> flows = new ArrayList<>(out.size());
+        for (FlowAnalysis a : out) {
+            flows.add(a.requirement());
+        }
+        return new Extraction(flows, null);
     }
 
     /** Extracts the requirements and the reasoning behind each of them. */
@@ -98,13 +108,20 @@ public final class RequirementExtractor {
     /** The analysis; without {@code explain} only the requirements (see {@link FlowNegotiator}). */
     private static Analysis analyze(RxRequest request, MediaDefaults defaults, Negotiation.Cap cap, boolean explain) {
         List<FlowAnalysis> out = new ArrayList<>();
+        String error = components(request, defaults, cap, explain, out);
+        return error != null ? Analysis.failure(error) : new Analysis(out, null);
+    }
+
+    /** Adds the analysis of every flow of every component to {@code out}; the error of the first bad one, or {@code null}. */
+    private static String components(RxRequest request, MediaDefaults defaults, Negotiation.Cap cap, boolean explain,
+                                     List<FlowAnalysis> out) {
         for (MediaComponent mc : request.components()) {
             String err = component(request, mc, defaults, cap, explain, out);
             if (err != null) {
-                return Analysis.failure("Media-Component-Description " + mc.number() + ": " + err);
+                return "Media-Component-Description " + mc.number() + ": " + err;
             }
         }
-        return new Analysis(out, null);
+        return null;
     }
 
     /** The SDP of one Codec-Data: its label and the m-line of the component, or {@code null}. */
@@ -135,7 +152,7 @@ public final class RequirementExtractor {
             } else {
                 return where(i) + ": holds " + media.size() + " m-lines and none at position " + mc.number();
             }
-            Side side = new Side(label, m == null ? null : StreamQos.of(r.description(), m, label.fromUe()));
+            Side side = new Side(label, m == null ? null : StreamQos.of(r.description(), m, label.fromUe(), explain));
             if (label.role() == CodecDataLabel.Role.OFFER) {
                 if (offer != null) {
                     return where(i) + ": a second Codec-Data labelled offer";

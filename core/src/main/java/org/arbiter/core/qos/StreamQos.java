@@ -14,9 +14,9 @@ import org.arbiter.core.sdp.SessionDescription;
  * @param fromUe true when the UE wrote this SDP
  * @param direction the direction from the author's view ({@code inactive} for port 0)
  * @param bandwidthBps the stream's bit/s from {@code b=}, or -1 when the SDP gives none
- * @param bandwidthBasis the line it came from, or {@code null}
+ * @param bandwidthBasis the line it came from, or {@code null} (always when built without explaining)
  * @param rtcpBps RTCP bit/s from {@code b=RS}/{@code b=RR}, or -1
- * @param rtcpBasis the lines it came from, or {@code null}
+ * @param rtcpBasis the lines it came from, or {@code null} (always when built without explaining)
  * @param qos the extended attributes, session level overridden by media level
  * @param address the connection address that applies, or {@code null}
  */
@@ -36,7 +36,11 @@ record StreamQos(
     /** IPv6 + UDP headers, bytes per packet. */
     static final int IPV6_UDP_OVERHEAD = 48;
 
-    static StreamQos of(SessionDescription sd, MediaDescription m, boolean fromUe) {
+    /**
+     * What the m-line says; with {@code explain} false the bases are left {@code null}: only an
+     * explanation shows them, and writing them out costs more than reading the bandwidths.
+     */
+    static StreamQos of(SessionDescription sd, MediaDescription m, boolean fromUe, boolean explain) {
         Connection c = sd.connectionOf(m);
         long bw = -1;
         String basis = null;
@@ -50,17 +54,17 @@ record StreamQos(
         }
         if (as != null) {
             bw = as.bitsPerSecond();
-            basis = level + "b=" + as;
+            basis = explain ? level + "b=" + as : null;
         } else if (tias != null) {
             bw = tias.bitsPerSecond();
-            basis = level + "b=" + tias;
+            basis = explain ? level + "b=" + tias : null;
             String rate = m.attribute("maxprate") != null ? m.attribute("maxprate").valueOrEmpty().trim()
                     : sd.attribute("maxprate") != null ? sd.attribute("maxprate").valueOrEmpty().trim() : null;
             double packets = packetRate(rate);
             if (packets > 0) {
                 int overhead = c != null && c.ipv6() ? IPV6_UDP_OVERHEAD : IPV4_UDP_OVERHEAD;
                 bw = saturatedAdd(bw, (long) Math.min(Long.MAX_VALUE, Math.ceil(packets * overhead * 8)));
-                basis += " + " + overhead + " bytes x a=maxprate:" + rate;
+                basis = explain ? basis + " + " + overhead + " bytes x a=maxprate:" + rate : null;
             }
         }
         long rtcp = -1;
@@ -73,7 +77,7 @@ record StreamQos(
         }
         if (rs != null || rr != null) {
             rtcp = saturatedAdd(rs == null ? 0 : rs.value(), rr == null ? 0 : rr.value());
-            rtcpBasis = (rs == null ? "" : "b=" + rs) + (rs != null && rr != null ? " + " : "")
+            rtcpBasis = !explain ? null : (rs == null ? "" : "b=" + rs) + (rs != null && rr != null ? " + " : "")
                     + (rr == null ? "" : "b=" + rr);
         }
         return new StreamQos(m, fromUe, sd.direction(m), bw, basis, rtcp, rtcpBasis, sd.qosOf(m),

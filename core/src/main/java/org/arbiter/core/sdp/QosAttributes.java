@@ -100,7 +100,8 @@ public record QosAttributes(
         return covers(name) && !isPrecondition(name);
     }
 
-    private static boolean isPrecondition(String name) {
+    /** True for {@code curr}, {@code des} and {@code conf}, which may repeat at one level. */
+    static boolean isPrecondition(String name) {
         return name.equals(CURRENT) || name.equals(DESIRED) || name.equals(CONFIRM);
     }
 
@@ -196,25 +197,65 @@ public record QosAttributes(
         List<Precondition> pre = List.of();
         boolean any = false;
         for (Attribute a : attributes) {
-            if (!covers(a.name()) || check(a) != null) {
+            if (!covers(a.name()) || a.value() == null) {
                 continue;
             }
-            any = true;
+            // each value is read once: reading it is checking it (as check() does), and a value
+            // that does not read is skipped
             String v = a.value().trim();
             switch (a.name()) {
-                case LATENCY -> latency = latency != null ? latency : milliseconds(v);
-                case JITTER -> jitter = jitter != null ? jitter : milliseconds(v);
-                case LOSS -> loss = loss != null ? loss : percent(v);
-                case CLASS -> cls = cls != null ? cls : v.toLowerCase(Locale.ROOT);
-                case SECURITY -> security = security != null ? security : v.toLowerCase(Locale.ROOT);
-                case GAME_FORMAT -> game = game != null ? game : v;
+                case LATENCY -> {
+                    int ms = milliseconds(v);
+                    if (ms < 0) {
+                        continue;
+                    }
+                    latency = latency != null ? latency : Integer.valueOf(ms);
+                }
+                case JITTER -> {
+                    int ms = milliseconds(v);
+                    if (ms < 0) {
+                        continue;
+                    }
+                    jitter = jitter != null ? jitter : Integer.valueOf(ms);
+                }
+                case LOSS -> {
+                    Double p = percent(v);
+                    if (p == null) {
+                        continue;
+                    }
+                    loss = loss != null ? loss : p;
+                }
+                case CLASS -> {
+                    if (!SdpSyntax.isToken(v)) {
+                        continue;
+                    }
+                    cls = cls != null ? cls : v.toLowerCase(Locale.ROOT);
+                }
+                case GAME_FORMAT -> {
+                    if (!SdpSyntax.isToken(v)) {
+                        continue;
+                    }
+                    game = game != null ? game : v;
+                }
+                case SECURITY -> {
+                    String token = v.toLowerCase(Locale.ROOT);
+                    if (!SECURITY_TOKENS.contains(token)) {
+                        continue;
+                    }
+                    security = security != null ? security : token;
+                }
                 default -> {
+                    Precondition p = precondition(a.name(), v);
+                    if (p == null) {
+                        continue;
+                    }
                     if (pre.isEmpty()) {
                         pre = new ArrayList<>();
                     }
-                    pre.add(precondition(a.name(), v));
+                    pre.add(p);
                 }
             }
+            any = true;
         }
         if (!any) {
             return NONE;

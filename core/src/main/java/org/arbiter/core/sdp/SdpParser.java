@@ -429,10 +429,8 @@ public final class SdpParser {
                 }
                 Attribute a = new Attribute(name, value);
                 MediaDirection d = MediaDirection.fromAttributeName(name);
-                String reason = d != null ? checkDirection(a) : QosAttributes.check(a);
-                if (reason == null && d == null) {
-                    reason = checkKnown(a);
-                }
+                boolean qos = d == null && QosAttributes.covers(name);
+                String reason = d != null ? checkDirection(a) : qos ? QosAttributes.check(a) : checkKnown(a);
                 if (reason != null) {
                     throw new Fault(at, reason);
                 }
@@ -443,7 +441,7 @@ public final class SdpParser {
                     }
                     direction = name;
                     directionLine = at;
-                } else if (QosAttributes.single(name) || name.equals("maxprate")) {
+                } else if (qos ? !QosAttributes.isPrecondition(name) : name.equals("maxprate")) {
                     for (int i = 0; i < attributes.size(); i++) {
                         if (attributes.get(i).name().equals(name)) {
                             throw new Fault(at, "a=" + name + " is given twice " + where() + " (first on line "

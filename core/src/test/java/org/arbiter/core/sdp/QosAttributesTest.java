@@ -112,6 +112,31 @@ class QosAttributesTest {
         assertThat(q.jitterMs()).isEqualTo(5);
     }
 
+    @Test
+    void handBuiltMalformedValuesGiveWayToTheFirstWellFormedOne() {
+        QosAttributes q = QosAttributes.of(java.util.List.of(
+                new Attribute("qos-latency", "soon"), new Attribute("qos-latency", " 40 "), new Attribute("qos-latency", "30"),
+                new Attribute("qos-jitter", "1.5"), new Attribute("qos-jitter", "7"),
+                new Attribute("qos-loss", "101"), new Attribute("qos-loss", "0.5"), new Attribute("qos-loss", "1"),
+                new Attribute("qos-class", "fps game"), new Attribute("qos-class", "FPS-Game"), new Attribute("qos-class", "voice"),
+                new Attribute("qos-security", "secret"), new Attribute("qos-security", "Integrity"),
+                new Attribute("game-format", "a/b"), new Attribute("game-format", "Fps"),
+                new Attribute("curr", "qos e2e sideways"), new Attribute("des", "qos local sendrecv"),
+                new Attribute("des", "QOS Mandatory E2E SendRecv"), Attribute.flag("qos-latency")));
+
+        assertThat(q).isEqualTo(new QosAttributes(40, 7, 0.5, "fps-game", "integrity", "Fps",
+                java.util.List.of(new QosAttributes.Precondition("des", "qos", "mandatory", "e2e", "sendrecv"))));
+    }
+
+    @Test
+    void handBuiltMalformedValuesAloneAreNoAttributes() {
+        QosAttributes q = QosAttributes.of(java.util.List.of(new Attribute("qos-latency", "soon"),
+                new Attribute("qos-loss", "5%"), new Attribute("qos-security", "secret"), new Attribute("curr", "qos local"),
+                Attribute.flag("qos-class"), new Attribute("x-other", "1")));
+
+        assertThat(q).isSameAs(QosAttributes.NONE);
+    }
+
     static Stream<Arguments> malformed() {
         return Stream.of(
                 Arguments.of("a=qos-latency:abc", "not a whole number of milliseconds"),
