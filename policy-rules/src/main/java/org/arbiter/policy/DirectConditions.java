@@ -118,12 +118,27 @@ final class DirectConditions {
             };
         }
 
+        // A variable compared with a literal is what rules hold most: those comparisons take the
+        // literal as a captured value rather than through a function of the facts, and a string
+        // variable is read from its field, sparing two calls per comparison.
+
         private Predicate<RequestFacts> equality(CelExpr a, CelExpr b) {
             CelType t = sameType(a, b);
             if (SimpleType.INT.equals(t)) {
                 ToLongFunction<RequestFacts> x = longValue(a);
                 ToLongFunction<RequestFacts> y = longValue(b);
-                return x == null || y == null ? null : f -> x.applyAsLong(f) == y.applyAsLong(f);
+                if (x == null || y == null) {
+                    return null;
+                }
+                if (isConstant(b)) {
+                    long c = b.constant().int64Value();
+                    return f -> x.applyAsLong(f) == c;
+                }
+                if (isConstant(a)) {
+                    long c = a.constant().int64Value();
+                    return f -> c == y.applyAsLong(f);
+                }
+                return f -> x.applyAsLong(f) == y.applyAsLong(f);
             }
             if (SimpleType.DOUBLE.equals(t)) {
                 ToDoubleFunction<RequestFacts> x = doubleValue(a);
@@ -133,7 +148,16 @@ final class DirectConditions {
             if (SimpleType.STRING.equals(t)) {
                 Function<RequestFacts, String> x = string(a);
                 Function<RequestFacts, String> y = string(b);
-                return x == null || y == null ? null : f -> x.apply(f).equals(y.apply(f));
+                if (x == null || y == null) {
+                    return null;
+                }
+                if (isConstant(b) && !isConstant(a)) {
+                    return RequestFacts.stringEquals(variable(a, SimpleType.STRING), b.constant().stringValue());
+                }
+                if (isConstant(a) && !isConstant(b)) {
+                    return RequestFacts.stringEquals(variable(b, SimpleType.STRING), a.constant().stringValue());
+                }
+                return f -> x.apply(f).equals(y.apply(f));
             }
             if (SimpleType.BOOL.equals(t)) {
                 Predicate<RequestFacts> x = bool(a);
@@ -150,6 +174,24 @@ final class DirectConditions {
                 ToLongFunction<RequestFacts> y = longValue(b);
                 if (x == null || y == null) {
                     return null;
+                }
+                if (isConstant(b)) {
+                    long c = b.constant().int64Value();
+                    return switch (op) {
+                        case "_<_" -> f -> x.applyAsLong(f) < c;
+                        case "_<=_" -> f -> x.applyAsLong(f) <= c;
+                        case "_>_" -> f -> x.applyAsLong(f) > c;
+                        default -> f -> x.applyAsLong(f) >= c;
+                    };
+                }
+                if (isConstant(a)) {
+                    long c = a.constant().int64Value();
+                    return switch (op) {
+                        case "_<_" -> f -> c < y.applyAsLong(f);
+                        case "_<=_" -> f -> c <= y.applyAsLong(f);
+                        case "_>_" -> f -> c > y.applyAsLong(f);
+                        default -> f -> c >= y.applyAsLong(f);
+                    };
                 }
                 return switch (op) {
                     case "_<_" -> f -> x.applyAsLong(f) < y.applyAsLong(f);
@@ -196,6 +238,10 @@ final class DirectConditions {
                 return null;
             }
             Function<RequestFacts, List<String>> l = RequestFacts.listVariable(v);
+            if (isConstant(element)) {
+                String c = element.constant().stringValue();
+                return f -> l.apply(f).contains(c);
+            }
             return f -> l.apply(f).contains(s.apply(f));
         }
 
@@ -224,6 +270,11 @@ final class DirectConditions {
             }
             String v = variable(e, SimpleType.STRING);
             return v == null ? null : RequestFacts.stringVariable(v);
+        }
+
+        /** True for a literal (the type checker has made sure it is of the operator's type). */
+        private static boolean isConstant(CelExpr e) {
+            return e.getKind() == CelExpr.ExprKind.Kind.CONSTANT;
         }
 
         /** The request-model variable the expression names, when it has the given type; else {@code null}. */

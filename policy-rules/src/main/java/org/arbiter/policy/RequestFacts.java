@@ -207,6 +207,24 @@ final class RequestFacts implements CelVariableResolver {
         };
     }
 
+    /** {@code name == value} for a string variable, reading the variable's field. */
+    static Predicate<RequestFacts> stringEquals(String name, String value) {
+        return switch (name) {
+            case Conditions.FLOW_MEDIA -> f -> value.equals(f.media);
+            case Conditions.FLOW_CLASS -> f -> value.equals(f.flowClass);
+            case Conditions.FLOW_SECURITY -> f -> value.equals(f.security);
+            case Conditions.FLOW_PEER -> f -> value.equals(f.peer);
+            case Conditions.SUBSCRIBER_ID -> f -> value.equals(f.subscriberId);
+            case Conditions.SUBSCRIBER_ADDRESS -> f -> value.equals(f.subscriberAddress);
+            case Conditions.SUBSCRIBER_TIER -> f -> value.equals(f.tier);
+            case Conditions.ORIGIN_HOST -> f -> value.equals(f.originHost);
+            case Conditions.ORIGIN_REALM -> f -> value.equals(f.originRealm);
+            case Conditions.REQUEST_APPLICATION -> f -> value.equals(f.application);
+            case Conditions.TIME_DAY -> f -> value.equals(f.day());
+            default -> throw new IllegalArgumentException("no string variable " + name);
+        };
+    }
+
     static Function<RequestFacts, List<String>> listVariable(String name) {
         return switch (name) {
             case Conditions.FLOW_MODIFICATIONS -> f -> f.modifications;

@@ -54,7 +54,16 @@ class DirectConditionsTest {
                 "flow.component == 2 && flow.number == 1 && flow.jitter_ms <= 10",
                 "request.application == \"\" && subscriber.address.startsWith(\"10.\")",
                 "\"sip:dave@pro.example\" in subscriber.ids",
-                "true && flow.ul_bps != 0");
+                "true && flow.ul_bps != 0",
+                "\"voice\" == flow.class || \"premium\" != subscriber.tier",
+                "1000000 < flow.ul_bps && 2000000 >= flow.dl_bps",
+                "35 > flow.latency_ms && 0 <= flow.latency_ms && 2 == flow.component",
+                "flow.number != 1 || 10 <= flow.jitter_ms",
+                "time.day != \"sat\" && flow.security != \"integrity\"",
+                "origin.host == \"pcscf.partner.org\" || \"lab\" == origin.host",
+                "subscriber.id == \"sip:dave@pro.example\" || subscriber.address == \"10.1.0.7\"",
+                "request.application != \"\" || flow.peer != \"10.2.0.9\" || flow.media == \"video\"",
+                "flow.class == flow.media || subscriber.tier == \"basic\"");
     }
 
     @ParameterizedTest
