@@ -106,16 +106,19 @@ final class PolicySet {
         }
 
         boolean matches(List<SubscriptionId> ids, byte[] address) {
-            for (SubscriptionId id : ids) {
-                for (Glob p : subscriptionIds) {
-                    if (p.matches(id.data())) {
+            // indexed loops: every group is matched for every request, and an iterator over these
+            // immutable lists is an object each time
+            for (int i = 0; i < ids.size(); i++) {
+                String id = ids.get(i).data();
+                for (int j = 0; j < subscriptionIds.size(); j++) {
+                    if (subscriptionIds.get(j).matches(id)) {
                         return true;
                     }
                 }
             }
             if (address != null) {
-                for (IpPrefix p : addresses) {
-                    if (p.contains(address)) {
+                for (int j = 0; j < addresses.size(); j++) {
+                    if (addresses.get(j).contains(address)) {
                         return true;
                     }
                 }
@@ -200,6 +203,12 @@ final class PolicySet {
     private final Map<MediaType, long[]> mediaDefaults;
     private final org.arbiter.core.qos.MediaDefaults extractionDefaults;
     private final List<Rule> rules;
+    /**
+     * The rule ids joined by {@code ", "}, and where each starts in it (one more entry: the end of
+     * the last id plus 2): the rules that did not match form a run, written as a piece of it.
+     */
+    private final String joinedRuleIds;
+    private final int[] ruleIdStarts;
     private final Action unmatched;
     private final Action unknown;
 
@@ -222,6 +231,17 @@ final class PolicySet {
         }
         this.extractionDefaults = ed;
         this.rules = List.copyOf(rules);
+        StringBuilder ids = new StringBuilder();
+        this.ruleIdStarts = new int[this.rules.size() + 1];
+        for (int i = 0; i < this.rules.size(); i++) {
+            if (i > 0) {
+                ids.append(", ");
+            }
+            ruleIdStarts[i] = ids.length();
+            ids.append(this.rules.get(i).id());
+        }
+        ruleIdStarts[this.rules.size()] = ids.length() + 2;
+        this.joinedRuleIds = ids.toString();
         this.unmatched = Objects.requireNonNull(unmatched);
         this.unknown = unknown;
     }
@@ -311,15 +331,16 @@ final class PolicySet {
         String flow = "flow " + f.key();
         long ul = f.uplink().bandwidthBps();
         long dl = f.downlink().bandwidthBps();
-        StringBuilder head = new StringBuilder(flow).append(' ')
-                .append(f.mediaType() == null ? "(no media type)" : f.mediaType().name().toLowerCase(java.util.Locale.ROOT))
-                .append(" class ").append(f.sessionClass() == null ? "-" : f.sessionClass())
-                .append(" UL ").append(Bandwidth.format(ul)).append(" DL ").append(Bandwidth.format(dl));
         // bandwidth 0 means the direction carries no media: the extractor already applied
         // mediaDefaults() to every direction that does (Rx AVPs, then SDP, then these defaults)
         facts.flow(f, ul, dl);
-        if (facts.requestedLatency() != null) {
-            head.append(" latency ").append(facts.requestedLatency()).append(" ms");
+        StringBuilder head = new StringBuilder(96).append(flow).append(' ')
+                .append(f.mediaType() == null ? "(no media type)" : facts.media())
+                .append(" class ").append(f.sessionClass() == null ? "-" : f.sessionClass())
+                .append(" UL ").append(Bandwidth.format(ul)).append(" DL ").append(Bandwidth.format(dl));
+        Integer latency = facts.requestedLatency();
+        if (latency != null) {
+            head.append(" latency ").append(latency.intValue()).append(" ms");
         }
         trace.add(head.toString());
         if (!facts.known() && unknown != null) {
@@ -367,18 +388,10 @@ final class PolicySet {
             return;
         }
         String head = ": no match: ";
-        int length = flow.length() + head.length() + 2 * (to - from - 1);
-        for (int i = from; i < to; i++) {
-            length += rules.get(i).id().length();
-        }
-        StringBuilder line = new StringBuilder(length).append(flow).append(head);
-        for (int i = from; i < to; i++) {
-            if (i > from) {
-                line.append(", ");
-            }
-            line.append(rules.get(i).id());
-        }
-        trace.add(line.toString());
+        int start = ruleIdStarts[from];
+        int end = ruleIdStarts[to] - 2;
+        trace.add(new StringBuilder(flow.length() + head.length() + end - start).append(flow).append(head)
+                .append(joinedRuleIds, start, end).toString());
     }
 
     private FlowOutcome apply(Action action, String ruleId, String label, Constraints deferred, FlowRequirement f,
@@ -415,10 +428,15 @@ final class PolicySet {
             changes.add("class " + facts.flowClass() + " -> " + c.name() + " (" + label(ruleId) + ")");
         }
         FlowGrant grant = new FlowGrant(f.key(), c.name(), gu, gd, latency, c.dscp(), c.qci(), c.priority(), !changes.isEmpty());
-        StringBuilder line = new StringBuilder(label).append(": grant ").append(c.name())
+        StringBuilder line = new StringBuilder(label.length() + 160).append(label).append(": grant ").append(c.name())
                 .append(" UL ").append(Bandwidth.format(gu)).append(" DL ").append(Bandwidth.format(gd))
-                .append(" latency ").append(latency == null ? "-" : latency + " ms")
-                .append(" DSCP ").append(c.dscp()).append(" QCI ").append(c.qci() == null ? "-" : c.qci())
+                .append(" latency ");
+        if (latency == null) {
+            line.append('-');
+        } else {
+            line.append(latency.intValue()).append(" ms");
+        }
+        line.append(" DSCP ").append(c.dscp()).append(" QCI ").append(c.qci() == null ? "-" : c.qci())
                 .append(" priority ").append(c.priority());
         if (c.preemptionCapable()) {
             line.append(" preemption-capable");

@@ -17,6 +17,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 import org.arbiter.core.qos.FlowRequirement;
 import org.arbiter.core.qos.Modification;
+import org.arbiter.core.session.MediaType;
 import org.arbiter.core.session.RxRequest;
 import org.arbiter.core.session.SubscriptionId;
 
@@ -30,6 +31,15 @@ import org.arbiter.core.session.SubscriptionId;
 final class RequestFacts implements CelVariableResolver {
 
     private static final String[] DAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+    /** The value of {@code flow.media} for each media type, by ordinal: made once, not per flow. */
+    private static final String[] MEDIA = new String[MediaType.values().length];
+
+    static {
+        for (MediaType t : MediaType.values()) {
+            MEDIA[t.ordinal()] = t.name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     final String subscriberId;
     final List<String> subscriberIds;
@@ -91,7 +101,7 @@ final class RequestFacts implements CelVariableResolver {
     void flow(FlowRequirement f, long ul, long dl) {
         this.component = f.key().mediaComponent();
         this.number = f.key().flow();
-        this.media = f.mediaType() == null ? "" : f.mediaType().name().toLowerCase(Locale.ROOT);
+        this.media = f.mediaType() == null ? "" : MEDIA[f.mediaType().ordinal()];
         this.flowClass = f.sessionClass() == null ? "" : f.sessionClass();
         this.ulBps = ul;
         this.dlBps = dl;

@@ -164,6 +164,39 @@ class PolicyDecisionTest {
     }
 
     @Test
+    void theRulesThatDidNotMatchAreListedInRunsBetweenTheMatches() {
+        PolicySet s = set(rules("""
+                rules:
+                  - id: a
+                    when: flow.class == "voice"
+                    grant: {class: voice}
+                  - id: evening-cap
+                    when: time.hour >= 12
+                    defer: {cap: {downlink: 500k}}
+                  - id: b
+                    when: flow.class == "voice"
+                    grant: {class: voice}
+                  - id: c-with-a-longer-id
+                    when: flow.media == "audio"
+                    grant: {class: voice}
+                  - id: lab
+                    when: origin.host == "pcscf.example.net"
+                    defer: {enforce: false}
+                  - id: d
+                    when: flow.media == "video"
+                    grant: {class: best-effort}
+                """));
+        Decision d = s.decide(request(PREMIUM, null, game(800_000, 800_000)));
+        assertThat(d.ruleId()).isEqualTo("default");
+        assertThat(d.trace()).containsSubsequence(
+                "flow 1.1: no match: a",
+                "flow 1.1: rule evening-cap matched: defer (DL cap 500k)",
+                "flow 1.1: no match: b, c-with-a-longer-id",
+                "flow 1.1: rule lab matched: defer (without enforcement)",
+                "flow 1.1: no match: d");
+    }
+
+    @Test
     void enforceFalseAdmitsWithoutEnforcement() {
         PolicySet s = set(rules("""
                 rules:
