@@ -28,54 +28,120 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
     }
 
     static Parsed parse(String text) {
-        String[] t = tokens(text);
-        if (t.length < 7) {
+        Words t = Words.of(text);
+        if (t.size() < 7) {
             return error(text, "expected 'permit in|out <proto> from <address> [ports] to <address> [ports]'");
         }
-        if (!t[0].equals("permit")) {
-            return error(text, "the action must be 'permit' (TS 29.214 §5.3.8), found '" + t[0] + "'");
+        if (!t.is(0, "permit")) {
+            return error(text, "the action must be 'permit' (TS 29.214 §5.3.8), found '" + t.get(0) + "'");
         }
-        Direction dir = switch (t[1]) {
-            case "in" -> Direction.UPLINK;
-            case "out" -> Direction.DOWNLINK;
-            default -> null;
-        };
+        Direction dir = t.is(1, "in") ? Direction.UPLINK : t.is(1, "out") ? Direction.DOWNLINK : null;
         if (dir == null) {
-            return error(text, "the direction must be 'in' or 'out', found '" + t[1] + "'");
+            return error(text, "the direction must be 'in' or 'out', found '" + t.get(1) + "'");
         }
-        String proto = t[2].toLowerCase(Locale.ROOT);
-        if (!proto.equals("ip") && !number(proto, 255)) {
-            return error(text, "the protocol must be 'ip' or a number 0..255, found '" + t[2] + "'");
+        String proto = t.get(2).toLowerCase(Locale.ROOT);
+        if (!proto.equals("ip") && !number(proto, 0, proto.length(), 255)) {
+            return error(text, "the protocol must be 'ip' or a number 0..255, found '" + t.get(2) + "'");
         }
-        if (!t[3].equals("from")) {
-            return error(text, "expected 'from' after the protocol, found '" + t[3] + "'");
+        if (!t.is(3, "from")) {
+            return error(text, "expected 'from' after the protocol, found '" + t.get(3) + "'");
         }
         int i = 4;
-        String src = address(t[i++]);
+        String src = address(t.get(i++));
         if (src == null) {
-            return error(text, "the source '" + t[4] + "' is not an address, 'any' or 'assigned'");
+            return error(text, "the source '" + t.get(4) + "' is not an address, 'any' or 'assigned'");
         }
-        if (i < t.length && !t[i].equals("to")) {
-            if (!ports(t[i])) {
-                return error(text, "the source ports '" + t[i] + "' are not a port list");
+        if (i < t.size() && !t.is(i, "to")) {
+            if (!t.ports(i)) {
+                return error(text, "the source ports '" + t.get(i) + "' are not a port list");
             }
             i++;
         }
-        if (i >= t.length || !t[i].equals("to")) {
+        if (i >= t.size() || !t.is(i, "to")) {
             return error(text, "expected 'to' after the source");
         }
         i++;
-        if (i >= t.length) {
+        if (i >= t.size()) {
             return error(text, "no destination after 'to'");
         }
-        String dst = address(t[i]);
+        String dst = address(t.get(i));
         if (dst == null) {
-            return error(text, "the destination '" + t[i] + "' is not an address, 'any' or 'assigned'");
+            return error(text, "the destination '" + t.get(i) + "' is not an address, 'any' or 'assigned'");
         }
-        if (i + 1 < t.length && !ports(t[i + 1]) && Character.isDigit(t[i + 1].charAt(0))) {
-            return error(text, "the destination ports '" + t[i + 1] + "' are not a port list");
+        if (i + 1 < t.size() && !t.ports(i + 1) && Character.isDigit(text.charAt(t.start(i + 1)))) {
+            return error(text, "the destination ports '" + t.get(i + 1) + "' are not a port list");
         }
         return new Parsed(new FlowDescription(dir, proto, src.isEmpty() ? null : src, dst.isEmpty() ? null : dst), null);
+    }
+
+    /**
+     * The words of a rule as {@link #tokens} finds them, kept as places in the text: a rule has a
+     * dozen words and only the protocol and the addresses are needed as strings.
+     *
+     * @param text the rule
+     * @param bounds the start and the end of each word, in pairs
+     */
+    private record Words(String text, int[] bounds) {
+
+        static Words of(String text) {
+            int start = 0;
+            int end = text.length();
+            while (start < end && Character.isWhitespace(text.charAt(start))) {
+                start++;
+            }
+            while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+                end--;
+            }
+            int count = 0;
+            for (int i = start; i < end; i++) {
+                if (!separator(text.charAt(i)) && (i == start || separator(text.charAt(i - 1)))) {
+                    count++;
+                }
+            }
+            int[] bounds = new int[2 * count];
+            int n = 0;
+            int from = start;
+            for (int i = start; i < end; i++) {
+                if (separator(text.charAt(i))) {
+                    if (from < i) {
+                        bounds[n++] = from;
+                        bounds[n++] = i;
+                    }
+                    from = i + 1;
+                }
+            }
+            if (from < end) {
+                bounds[n++] = from;
+                bounds[n] = end;
+            }
+            return new Words(text, bounds);
+        }
+
+        int size() {
+            return bounds.length / 2;
+        }
+
+        int start(int k) {
+            return bounds[2 * k];
+        }
+
+        int end(int k) {
+            return bounds[2 * k + 1];
+        }
+
+        String get(int k) {
+            return text.substring(start(k), end(k));
+        }
+
+        /** True when word {@code k} is {@code word}. */
+        boolean is(int k, String word) {
+            return end(k) - start(k) == word.length() && text.startsWith(word, start(k));
+        }
+
+        /** True when word {@code k} is a port list. */
+        boolean ports(int k) {
+            return FlowDescription.ports(text, start(k), end(k));
+        }
     }
 
     /**
@@ -84,34 +150,10 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
      * blank rule has no word.
      */
     static String[] tokens(String text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && Character.isWhitespace(text.charAt(start))) {
-            start++;
-        }
-        while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
-            end--;
-        }
-        // counted first, so that the words go straight into an array of their number
-        int count = 0;
-        for (int i = start; i < end; i++) {
-            if (!separator(text.charAt(i)) && (i == start || separator(text.charAt(i - 1)))) {
-                count++;
-            }
-        }
-        String[] out = new String[count];
-        int n = 0;
-        int from = start;
-        for (int i = start; i < end; i++) {
-            if (separator(text.charAt(i))) {
-                if (from < i) {
-                    out[n++] = text.substring(from, i);
-                }
-                from = i + 1;
-            }
-        }
-        if (from < end) {
-            out[n] = text.substring(from, end);
+        Words w = Words.of(text);
+        String[] out = new String[w.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = w.get(k);
         }
         return out;
     }
@@ -132,7 +174,7 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
         }
         int slash = s.indexOf('/');
         if (slash >= 0) {
-            if (!number(s.substring(slash + 1), 128)) {
+            if (!number(s, slash + 1, s.length(), 128)) {
                 return null;
             }
             s = s.substring(0, slash);
@@ -149,19 +191,22 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
         return s;
     }
 
-    /** A port list: ranges separated by commas, each a port or {@code low-high}, every port 0..65535. */
-    private static boolean ports(String p) {
-        int from = 0;
+    /**
+     * {@code text.substring(begin, stop)} is a port list: ranges separated by commas, each a port or
+     * {@code low-high}, every port 0..65535.
+     */
+    private static boolean ports(String text, int begin, int stop) {
+        int from = begin;
         while (true) {
-            int comma = p.indexOf(',', from);
-            int end = comma < 0 ? p.length() : comma;
-            int dash = p.indexOf('-', from);
+            int comma = indexOf(text, ',', from, stop);
+            int end = comma < 0 ? stop : comma;
+            int dash = indexOf(text, '-', from, stop);
             if (dash < 0 || dash >= end) {
-                if (!number(p.substring(from, end), 65535)) {
+                if (!number(text, from, end, 65535)) {
                     return false;
                 }
-            } else if (p.indexOf('-', dash + 1) >= 0 && p.indexOf('-', dash + 1) < end
-                    || !number(p.substring(from, dash), 65535) || !number(p.substring(dash + 1, end), 65535)) {
+            } else if (indexOf(text, '-', dash + 1, stop) >= 0 && indexOf(text, '-', dash + 1, stop) < end
+                    || !number(text, from, dash, 65535) || !number(text, dash + 1, end, 65535)) {
                 return false;
             }
             if (comma < 0) {
@@ -171,15 +216,25 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
         }
     }
 
-    private static boolean number(String s, int max) {
-        if (s.isEmpty() || s.length() > 5) {
+    /** The first {@code c} in {@code text} from {@code from} and before {@code stop}, or -1. */
+    private static int indexOf(String text, char c, int from, int stop) {
+        int i = text.indexOf(c, from);
+        return i < stop ? i : -1;
+    }
+
+    /** {@code s.substring(from, to)} is a number of 1 to 5 digits, at most {@code max}. */
+    private static boolean number(String s, int from, int to, int max) {
+        if (from >= to || to - from > 5) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
                 return false;
             }
+            v = v * 10 + (c - '0');
         }
-        return Integer.parseInt(s) <= max;
+        return v <= max;
     }
 }
