@@ -95,12 +95,10 @@ public record QosAttributes(
         };
     }
 
-    /** True for the attributes that may appear once per level (all but the precondition lines). */
-    static boolean single(String name) {
-        return covers(name) && !isPrecondition(name);
-    }
-
-    /** True for {@code curr}, {@code des} and {@code conf}, which may repeat at one level. */
+    /**
+     * True for {@code curr}, {@code des} and {@code conf}, which may repeat at one level; the other
+     * attributes of this grammar may appear once per level.
+     */
     static boolean isPrecondition(String name) {
         return name.equals(CURRENT) || name.equals(DESIRED) || name.equals(CONFIRM);
     }
