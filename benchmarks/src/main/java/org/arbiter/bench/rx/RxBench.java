@@ -67,6 +67,39 @@ public final class RxBench {
         this.target = opts.containsKey("classpath-dir") ? Path.of(opts.get("classpath-dir")) : buildDir();
     }
 
+    /**
+     * Deletes the ledger files a stopped target left in the work directory (the H2 files, the
+     * PostgreSQL cluster's data once it stopped): they are scratch, and a few runs fill a disk.
+     * Their size is printed first.
+     */
+    private void discardLedger() {
+        List<String> dirs = new ArrayList<>(List.of("ledger", "journal-ledger"));
+        if (postgres == null) {
+            dirs.add("data");
+        }
+        for (String name : dirs) {
+            Path dir = work.resolve(name);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var files = Files.walk(dir)) {
+                List<Path> all = files.sorted(java.util.Comparator.reverseOrder()).toList();
+                long bytes = 0;
+                for (Path f : all) {
+                    if (Files.isRegularFile(f)) {
+                        bytes += Files.size(f);
+                    }
+                }
+                for (Path f : all) {
+                    Files.deleteIfExists(f);
+                }
+                out.printf(Locale.ROOT, "  removed the ledger files in %s (%.1f MB)%n", dir, bytes / 1e6);
+            } catch (IOException e) {
+                out.println("  could not remove " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
     public static void main(String[] argv) throws Exception {
         Map<String, String> opts = new LinkedHashMap<>();
         List<String> phases = new ArrayList<>();
@@ -271,6 +304,7 @@ public final class RxBench {
                 if (!spec.target().equals(runningName)) {
                     if (running != null) {
                         running.close();
+                        discardLedger();
                     }
                     running = null;
                     runningName = spec.target();
@@ -331,9 +365,12 @@ public final class RxBench {
         } finally {
             if (running != null) {
                 running.close();
+                discardLedger();
             }
             if (postgres != null) {
                 postgres.close();
+                postgres = null;
+                discardLedger();
             }
         }
         out.printf(Locale.ROOT, "%n== summary (load average %s)%n", loadAverage());
