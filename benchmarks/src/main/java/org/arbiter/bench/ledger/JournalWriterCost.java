@@ -1,0 +1,125 @@
+package org.arbiter.bench.ledger;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.arbiter.bench.rx.BenchWorld;
+import org.arbiter.core.ledger.AccessPath;
+import org.arbiter.core.ledger.AdmissionRequest;
+import org.arbiter.core.ledger.HoldRequest;
+import org.arbiter.core.policy.Decision;
+import org.arbiter.core.policy.FlowGrant;
+import org.arbiter.core.qos.Direction;
+import org.arbiter.core.qos.FlowKey;
+import org.arbiter.core.session.TerminationCause;
+import org.arbiter.ledger.JournalLedger;
+import org.arbiter.ledger.LedgerConfig;
+import org.arbiter.ledger.TopologyFile;
+
+/**
+ * The CPU the journal ledger's own threads (the writer and the one that forces the file) spend
+ * per session, at a number of callers: each caller runs {@link AdmissionBenchmark}'s session
+ * (admit 4 holds on 3 pools each, commit, release) on a virtual thread, over and over. The
+ * threads' CPU time is read (ThreadMXBean) over the last two thirds of the run, after the JIT has
+ * settled, so the figure depends little on what else the machine runs; the group sizes follow
+ * from the number of callers.
+ *
+ * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/bench-classpath.txt)"
+ * org.arbiter.bench.ledger.JournalWriterCost 64 512} (callers, one run each; 15 s each, or
+ * {@code -Dseconds=N}).
+ */
+public final class JournalWriterCost {
+
+    private static final int LINES = 1000;
+
+    private JournalWriterCost() {}
+
+    public static void main(String[] args) throws Exception {
+        int seconds = Integer.getInteger("seconds", 15);
+        for (String a : args.length == 0 ? new String[] {"64", "512"} : args) {
+            run(Integer.parseInt(a), seconds);
+        }
+    }
+
+    private static void run(int callers, int seconds) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("journal-writer-cost");
+        try (JournalLedger ledger = JournalLedger.open(LedgerConfig.h2File(dir))) {
+            ledger.applyTopology(TopologyFile.parse("bench", new StringReader(BenchWorld.topology(LINES))), false);
+            List<String> ues = BenchWorld.ueAddresses(LINES);
+            Decision decision = Decision.accept(List.of(
+                    new FlowGrant(new FlowKey(1, 1), "voice", 64_000, 80_000, 100, 46, 1, 1, false),
+                    new FlowGrant(new FlowKey(2, 2), "fps-game", 1_000_000, 1_000_000, 40, 46, 3, 2, true)),
+                    "bench", "basic-gaming", List.of());
+            AtomicLong sessions = new AtomicLong();
+            long start = System.nanoTime();
+            long end = start + seconds * 1_000_000_000L;
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    while (System.nanoTime() < end) {
+                        session(ledger, ues, decision, sessions.incrementAndGet());
+                    }
+                }));
+            }
+            Thread.sleep(seconds * 1000L / 3);
+            long cpu0 = ledgerThreadsCpu();
+            long n0 = sessions.get();
+            long t0 = System.nanoTime();
+            for (Thread t : threads) {
+                t.join();
+            }
+            long cpu = ledgerThreadsCpu() - cpu0;
+            long n = sessions.get() - n0;
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "callers %4d: %,d sessions in %.1f s (%,.0f/s); journal writer and sync "
+                    + "threads %.1f µs of CPU per session%n", callers, n, secs, n / secs, cpu / 1000.0 / n);
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static void session(JournalLedger ledger, List<String> ues, Decision decision, long n) {
+        String sid = "bench-00.rx.test;1;" + n;
+        AccessPath path = ledger.resolve(ues.get((int) (n % LINES))).orElseThrow();
+        List<HoldRequest> holds = new ArrayList<>();
+        for (FlowGrant g : decision.grants()) {
+            for (Direction d : Direction.values()) {
+                holds.add(new HoldRequest(g.key(), d, path, g.bps(d), g.dscp(), g.maxLatencyMs()));
+            }
+        }
+        Instant now = Instant.now();
+        if (!ledger.admit(new AdmissionRequest(sid, "bench-00.rx.test", "sip:line@home.example", null, decision, holds,
+                now, now.plus(Duration.ofSeconds(30)), now.plus(Duration.ofHours(2)))).admitted()) {
+            throw new IllegalStateException("admission refused for " + sid);
+        }
+        ledger.commit(sid, now);
+        ledger.release(sid, TerminationCause.DIAMETER_LOGOUT, now);
+    }
+
+    /** CPU time of the journal ledger's threads (journal-writer, journal-sync), nanoseconds. */
+    private static long ledgerThreadsCpu() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("journal-")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+            }
+        }
+        return sum;
+    }
+}
