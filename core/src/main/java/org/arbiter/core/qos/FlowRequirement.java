@@ -1,5 +1,6 @@
 package org.arbiter.core.qos;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -38,7 +39,9 @@ public record FlowRequirement(
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(uplink, "uplink");
         Objects.requireNonNull(downlink, "downlink");
-        modifications = modifications.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(modifications));
+        // in the enum's order: a hashed set's order changes from one process to the next, and
+        // the policy's conditions and traces list the modifications in the set's order
+        modifications = modifications.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(modifications));
     }
 
     /** The requirement in one direction. */
