@@ -18,6 +18,7 @@ import org.arbiter.core.ledger.AccessPath;
 import org.arbiter.core.ledger.Admission;
 import org.arbiter.core.ledger.AdmissionRequest;
 import org.arbiter.core.ledger.HoldRequest;
+import org.arbiter.core.ledger.Ledger;
 import org.arbiter.core.policy.Decision;
 import org.arbiter.core.policy.FlowGrant;
 import org.arbiter.core.qos.Direction;
@@ -96,21 +97,26 @@ public class AdmissionBenchmark {
     private boolean session() {
         long n = sessions.incrementAndGet();
         String sid = "bench-00.rx.test;1;" + n;
-        AccessPath path = ledger.resolve(ues.get((int) (n % LINES))).orElseThrow();
+        Instant now = Instant.now();
+        Admission a = ledger.admit(request(ledger, ues, decision, n, now));
+        if (!a.admitted()) {
+            throw new IllegalStateException("admission refused: " + a.shortfalls());
+        }
+        ledger.commit(sid, now);
+        return ledger.release(sid, TerminationCause.DIAMETER_LOGOUT, now).isPresent();
+    }
+
+    /** The admission of session {@code n} (Session-Id {@code bench-00.rx.test;1;n}): every grant, both directions, on one line's path. */
+    static AdmissionRequest request(Ledger ledger, List<String> ues, Decision decision, long n, Instant now) {
+        AccessPath path = ledger.resolve(ues.get((int) (n % ues.size()))).orElseThrow();
         List<HoldRequest> holds = new ArrayList<>();
         for (FlowGrant g : decision.grants()) {
             for (Direction d : Direction.values()) {
                 holds.add(new HoldRequest(g.key(), d, path, g.bps(d), g.dscp(), g.maxLatencyMs()));
             }
         }
-        Instant now = Instant.now();
-        Admission a = ledger.admit(new AdmissionRequest(sid, "bench-00.rx.test", "sip:line@home.example", null, decision, holds, now,
-                now.plus(Duration.ofSeconds(30)), now.plus(Duration.ofHours(2))));
-        if (!a.admitted()) {
-            throw new IllegalStateException("admission refused: " + a.shortfalls());
-        }
-        ledger.commit(sid, now);
-        return ledger.release(sid, TerminationCause.DIAMETER_LOGOUT, now).isPresent();
+        return new AdmissionRequest("bench-00.rx.test;1;" + n, "bench-00.rx.test", "sip:line@home.example", null, decision,
+                holds, now, now.plus(Duration.ofSeconds(30)), now.plus(Duration.ofHours(2)));
     }
 
     /** One caller: resolve, admit, commit, release (three durable transactions). */

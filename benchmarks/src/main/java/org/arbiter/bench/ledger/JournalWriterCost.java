@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,12 +14,9 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.arbiter.bench.rx.BenchWorld;
-import org.arbiter.core.ledger.AccessPath;
 import org.arbiter.core.ledger.AdmissionRequest;
-import org.arbiter.core.ledger.HoldRequest;
 import org.arbiter.core.policy.Decision;
 import org.arbiter.core.policy.FlowGrant;
-import org.arbiter.core.qos.Direction;
 import org.arbiter.core.qos.FlowKey;
 import org.arbiter.core.session.TerminationCause;
 import org.arbiter.ledger.JournalLedger;
@@ -94,21 +90,13 @@ public final class JournalWriterCost {
     }
 
     private static void session(JournalLedger ledger, List<String> ues, Decision decision, long n) {
-        String sid = "bench-00.rx.test;1;" + n;
-        AccessPath path = ledger.resolve(ues.get((int) (n % LINES))).orElseThrow();
-        List<HoldRequest> holds = new ArrayList<>();
-        for (FlowGrant g : decision.grants()) {
-            for (Direction d : Direction.values()) {
-                holds.add(new HoldRequest(g.key(), d, path, g.bps(d), g.dscp(), g.maxLatencyMs()));
-            }
-        }
         Instant now = Instant.now();
-        if (!ledger.admit(new AdmissionRequest(sid, "bench-00.rx.test", "sip:line@home.example", null, decision, holds,
-                now, now.plus(Duration.ofSeconds(30)), now.plus(Duration.ofHours(2)))).admitted()) {
-            throw new IllegalStateException("admission refused for " + sid);
+        AdmissionRequest r = AdmissionBenchmark.request(ledger, ues, decision, n, now);
+        if (!ledger.admit(r).admitted()) {
+            throw new IllegalStateException("admission refused for " + r.sessionId());
         }
-        ledger.commit(sid, now);
-        ledger.release(sid, TerminationCause.DIAMETER_LOGOUT, now);
+        ledger.commit(r.sessionId(), now);
+        ledger.release(r.sessionId(), TerminationCause.DIAMETER_LOGOUT, now);
     }
 
     /** CPU time of the journal ledger's threads (journal-writer, journal-sync), nanoseconds. */
