@@ -3,6 +3,7 @@ package org.arbiter.ledger;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -167,6 +168,9 @@ final class JournalBlock {
             throw new IllegalArgumentException("the block's rows " + firstSeq + " to " + lastSeq + " are no range");
         }
         ByteBuffer in = ByteBuffer.wrap(data);
+        // one strict decoder for the block: a replay decodes millions of fields
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
             byte version = in.get();
             if (version != VERSION) {
@@ -184,8 +188,8 @@ final class JournalBlock {
                     throw new IllegalArgumentException("row " + seq + " has the nanosecond " + nano);
                 }
                 Instant at = Instant.ofEpochSecond(second, nano);
-                String sessionId = text(in, seq, "Session-Id");
-                String body = text(in, seq, "body");
+                String sessionId = text(in, utf8, seq, "Session-Id");
+                String body = text(in, utf8, seq, "body");
                 rows.add(new Row(seq, KINDS.get(code), sessionId, at, body));
             }
             if (in.hasRemaining()) {
@@ -200,7 +204,7 @@ final class JournalBlock {
         }
     }
 
-    private static String text(ByteBuffer in, long seq, String what) {
+    private static String text(ByteBuffer in, CharsetDecoder utf8, long seq, String what) {
         int n = in.getInt();
         if (n < 0 || n > in.remaining()) {
             throw new IllegalArgumentException("row " + seq + ": the " + what + " is " + n + " bytes long, past the block's end");
@@ -208,8 +212,7 @@ final class JournalBlock {
         ByteBuffer slice = in.slice(in.position(), n);
         in.position(in.position() + n);
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
+            return utf8.decode(slice).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("row " + seq + ": the " + what + " is not UTF-8");
         }
