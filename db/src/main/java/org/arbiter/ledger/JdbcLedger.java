@@ -129,12 +129,15 @@ public final class JdbcLedger implements OperatorLedger {
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final GroupSync sync;
+    /** This node's share of the PostgreSQL database; {@link LedgerClaim#NONE} on H2 and under a journal ledger. */
+    private final LedgerClaim claim;
     private final Object topologyLock = new Object();
     private volatile TopologyView topology;
 
     private record TopologyView(Topology topology, PrefixIndex index, long version, long checkedAtNanos) {}
 
-    private JdbcLedger(LedgerConfig config, HikariDataSource dataSource, Dialect dialect, GroupSync sync) {
+    private JdbcLedger(LedgerConfig config, HikariDataSource dataSource, Dialect dialect, GroupSync sync, LedgerClaim claim) {
+        this.claim = claim;
         this.config = config;
         this.dataSource = dataSource;
         this.dialect = dialect;
@@ -180,19 +183,23 @@ public final class JdbcLedger implements OperatorLedger {
             throw new LedgerException("cannot open the ledger database " + config.redactedUrl() + " as user '"
                     + config.user() + "': " + describe(e), e);
         }
+        LedgerClaim claim = LedgerClaim.NONE;
         try {
+            // a relational ledger shares its PostgreSQL database with other nodes' relational ledgers only
+            claim = forJournal ? LedgerClaim.NONE : LedgerClaim.take(config, false);
             migrate(ds, config);
             if (!forJournal) {
                 refuseJournal(ds, config);
             }
             GroupSync sync = durability(ds, dialect, config);
-            JdbcLedger ledger = new JdbcLedger(config, ds, dialect, sync);
+            JdbcLedger ledger = new JdbcLedger(config, ds, dialect, sync, claim);
             ledger.reloadTopology();
             LOG.info("ledger open on {} (pool size {}, durability: {}, topology version {})", config.redactedUrl(),
                     config.maxPoolSize(), sync.description(), ledger.topology.version());
             return ledger;
         } catch (RuntimeException e) {
             ds.close();
+            claim.close();
             throw e;
         }
     }
@@ -966,6 +973,7 @@ public final class JdbcLedger implements OperatorLedger {
     public void close() {
         if (!dataSource.isClosed()) {
             dataSource.close();
+            claim.close();
             LOG.info("ledger closed on {} ({} durable commits shared {} forces; {} operations ran in {} group "
                     + "transactions)", config.redactedUrl(), sync.commits(), sync.forces(), groupOperations.get(),
                     groupTransactions.get());

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * change is made durable as one compact journal row before the call returns. Rows are stored in
  * blocks ({@code journal_block}, {@link JournalBlock}), one or a few per group transaction, and
  * {@code journal_session} names the row where each run of a session started and each rejection.
- * It is the single-node ledger for the embedded H2 database ({@code ledger.journal: true}).
+ * It is the single-writer ledger ({@code ledger.journal: true}), on H2 or PostgreSQL.
  *
  * <p><b>Why.</b> The relational ledger ({@link JdbcLedger}) writes and indexes about 70 rows per
  * session; the journal ledger writes 3 (admission, commit, end) into blocks, and one commit and
@@ -85,11 +85,11 @@ import org.slf4j.LoggerFactory;
  * admission applied again is not checked against capacity: it was admitted then, and the
  * topology may have changed since.
  *
- * <p><b>Limits.</b> One process: the state is this node's, so the journal ledger runs on H2 only
- * (PostgreSQL serves several nodes with {@link JdbcLedger}); H2's file lock keeps other processes
- * out. Ended sessions are not kept in memory: {@link #session} knows running sessions only, and
- * the billing records are read from the journal ({@link #chargingRecords}). Journal rows are
- * never deleted.
+ * <p><b>Limits.</b> One writer: the state is this node's. On H2 the file lock keeps other processes
+ * out; on PostgreSQL, {@link LedgerClaim} lets one journal ledger write a database and fences a node
+ * another one took the journal over from (several writing nodes need {@link JdbcLedger}). Ended
+ * sessions are not kept in memory: {@link #session} knows running sessions only, and the billing
+ * records are read from the journal ({@link #chargingRecords}). Journal rows are never deleted.
  *
  * <p><b>Errors.</b> When a journal write fails, every waiting caller and every later call gets a
  * {@link LedgerException}: the in-memory state may then be ahead of the disk, and the ledger fails
@@ -108,6 +108,8 @@ public final class JournalLedger implements OperatorLedger {
     private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
 
     private final JdbcLedger store;
+    /** The exclusive claim and ownership of a PostgreSQL database; {@link LedgerClaim#NONE} on H2. */
+    private final LedgerClaim claim;
     private final String key;
     private final Ids ids = new Ids();
     private final InMemoryLedger state;
@@ -131,8 +133,9 @@ public final class JournalLedger implements OperatorLedger {
     private final boolean readOnly;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private JournalLedger(JdbcLedger store, String key, long lastSeq, boolean readOnly) {
+    private JournalLedger(JdbcLedger store, LedgerClaim claim, String key, long lastSeq, boolean readOnly) {
         this.store = store;
+        this.claim = claim;
         this.key = key;
         this.readOnly = readOnly;
         this.state = new InMemoryLedger(store.topology(), false, ids);
@@ -142,26 +145,28 @@ public final class JournalLedger implements OperatorLedger {
     }
 
     /**
-     * Opens the journal ledger on an H2 database: migrates it, rebuilds the state from the journal
-     * and starts the writer.
+     * Opens the journal ledger: migrates the database, claims it (PostgreSQL: {@link LedgerClaim}),
+     * rebuilds the state from the journal and starts the writer.
      *
-     * @throws LedgerException when the database is not H2, is open in this process already, holds
+     * @throws LedgerException when the database is open in this process or by another ledger already, holds
      *     sessions of the relational ledger, or its journal cannot be applied again
      */
     public static JournalLedger open(LedgerConfig config) {
         Objects.requireNonNull(config, "config");
-        requireH2(config);
         String key = config.jdbcUrl().split(";", 2)[0];
         if (!OPEN.add(key)) {
             throw new LedgerException("the journal ledger on " + config.redactedUrl() + " is open in this process already");
         }
         JdbcLedger store = null;
+        LedgerClaim claim = LedgerClaim.NONE;
         try {
             store = JdbcLedger.open(config, true);
+            // before anything is read: a journal taken over since is read after its last owner's last write
+            claim = LedgerClaim.take(config, true);
             refuseRelationalSessions(store);
             long[] mark = readMark(store);
             long lastSeq = lastSeq(store);
-            JournalLedger ledger = new JournalLedger(store, key, lastSeq, false);
+            JournalLedger ledger = new JournalLedger(store, claim, key, lastSeq, false);
             long started = System.nanoTime();
             int replayed = ledger.replay(mark[0]);
             ledger.starts.addAll(ledger.runStarts.values());
@@ -169,15 +174,16 @@ public final class JournalLedger implements OperatorLedger {
             ledger.writeMark(mark[0] < 0);
             ledger.syncerThread.start();
             ledger.writerThread.start();
-            LOG.info("journal ledger open on {}: {} journal row(s) from {} applied in {} ms, {} running session(s)",
+            LOG.info("journal ledger open on {}: {} journal row(s) from {} applied in {} ms, {} running session(s){}",
                     config.redactedUrl(), replayed, Math.max(0, mark[0]), (System.nanoTime() - started) / 1_000_000,
-                    ledger.state.activeSessions());
+                    ledger.state.activeSessions(), claim.epoch() == 0 ? "" : ", owner " + claim.epoch());
             return ledger;
         } catch (RuntimeException e) {
             OPEN.remove(key);
             if (store != null) {
                 store.close();
             }
+            claim.close();
             throw e;
         }
     }
@@ -188,24 +194,15 @@ public final class JournalLedger implements OperatorLedger {
      */
     public static JournalLedger openReadOnly(LedgerConfig config) {
         Objects.requireNonNull(config, "config");
-        requireH2(config);
         JdbcLedger store = JdbcLedger.open(config, true);
         try {
-            JournalLedger ledger = new JournalLedger(store, null, lastSeq(store), true);
+            JournalLedger ledger = new JournalLedger(store, LedgerClaim.NONE, null, lastSeq(store), true);
             ledger.replay(readMark(store)[0]);
             ledger.writer.stop();
             return ledger;
         } catch (RuntimeException e) {
             store.close();
             throw e;
-        }
-    }
-
-    private static void requireH2(LedgerConfig config) {
-        if (Dialect.of(config.jdbcUrl()) != Dialect.H2) {
-            throw new LedgerException("ledger.journal: true needs the embedded H2 database, not " + config.redactedUrl()
-                    + ": the journal ledger keeps its sessions in this process, and a PostgreSQL ledger may be "
-                    + "shared by several nodes");
         }
     }
 
@@ -883,12 +880,18 @@ public final class JournalLedger implements OperatorLedger {
                 Thread.currentThread().interrupt();
             }
             if (writer.failure == null) {
-                writeMark(false);
+                try {
+                    writeMark(false);
+                } catch (LedgerException e) {
+                    // the next open replays from the last mark written: more rows, nothing lost
+                    LOG.warn("closing the journal ledger on {}: {}", store.config().redactedUrl(), e.getMessage());
+                }
             }
             LOG.info("journal ledger closed on {} ({} journal row(s) in {} group transaction(s))",
                     store.config().redactedUrl(), writer.rows.get(), writer.groups.get());
         } finally {
             store.close();
+            claim.close();
             OPEN.remove(key);
         }
     }
@@ -913,6 +916,7 @@ public final class JournalLedger implements OperatorLedger {
 
     private void writeMark(boolean insert) {
         try (Connection c = store.connection()) {
+            claim.fence(c);
             mark(c, replayFrom(writer.durable), insert);
             c.commit();
             store.awaitDurable();
@@ -1158,6 +1162,7 @@ public final class JournalLedger implements OperatorLedger {
                  PreparedStatement blocks = c.prepareStatement(JournalBlock.INSERT);
                  PreparedStatement sessions = c.prepareStatement(
                          "INSERT INTO journal_session (session_id, seq) VALUES (?, ?)")) {
+                claim.fence(c);
                 JournalBlock.Builder b = new JournalBlock.Builder();
                 boolean indexed = false;
                 for (Entry e : group) {

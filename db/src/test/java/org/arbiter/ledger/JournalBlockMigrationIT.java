@@ -75,7 +75,8 @@ class JournalBlockMigrationIT {
         try (Connection c = JournalFixtures.connect(target); Statement s = c.createStatement()) {
             s.execute("DROP TABLE journal_session");
             s.execute("DROP TABLE journal_block");
-            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '6'");
+            s.execute("DROP TABLE journal_owner");
+            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('6', '7')");
             s.execute("CREATE TABLE journal (seq BIGINT NOT NULL PRIMARY KEY, kind VARCHAR(10) NOT NULL, "
                     + "session_id VARCHAR(1024) NOT NULL, written_at TIMESTAMP WITH TIME ZONE NOT NULL, body VARCHAR NOT NULL)");
             s.execute("CREATE INDEX journal_session ON journal (session_id)");

@@ -50,6 +50,11 @@ class JournalConcurrencyIT {
     @TempDir
     Path dir;
 
+    /** The configuration of a fresh, empty database: an H2 file, unless a subclass gives another. */
+    protected LedgerConfig freshDatabase() {
+        return LedgerConfig.h2File(dir);
+    }
+
     /** Samples the pools every millisecond while {@code work} runs; returns the overbookings seen. */
     private static List<String> sampling(JournalLedger ledger, AtomicLong samples, Runnable work) {
         List<String> violations = new CopyOnWriteArrayList<>();
@@ -100,7 +105,7 @@ class JournalConcurrencyIT {
             pools.add(new PoolSpec("line-" + t, "agg", M, M, 1.0, "dslam-1"));
             attachments.add(new Attachment(IpPrefix.parse("10.7." + t + ".0/24"), "line-" + t));
         }
-        LedgerConfig config = LedgerConfig.h2File(dir);
+        LedgerConfig config = freshDatabase();
         long bps = 30_000;
         int attemptsPerThread = 10;
         long fits = M / bps;
@@ -147,7 +152,7 @@ class JournalConcurrencyIT {
 
     @Test
     void threadsAdmittingUpdatingAndReleasingAtOnceLeaveExactlyWhatTheyWereTold() {
-        LedgerConfig config = LedgerConfig.h2File(dir);
+        LedgerConfig config = freshDatabase();
         Map<String, Map<String, Long>> expected = new ConcurrentHashMap<>();
         List<String> wrong = new CopyOnWriteArrayList<>();
         AtomicLong refused = new AtomicLong();

@@ -33,9 +33,14 @@ class JournalCrashIT {
     @TempDir
     Path dir;
 
+    /** The configuration of a fresh, empty database: an H2 file, unless a subclass gives another. */
+    protected LedgerConfig freshDatabase() {
+        return LedgerConfig.h2File(dir);
+    }
+
     @Test
     void aKilledProcessLeavesAJournalThatRebuildsWhatItWasTold() throws Exception {
-        LedgerConfig config = LedgerConfig.h2File(dir);
+        LedgerConfig config = freshDatabase();
         JournalFixtures.open(config, Hammer.contendedTopology()).close();
         Map<String, String> told = new HashMap<>();
         int admitted = 0;

@@ -5,7 +5,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A journal ledger on a fresh H2 file with the small topology, open for each test and closed after it. */
+/**
+ * A journal ledger on a fresh database with the small topology, open for each test and closed
+ * after it: an H2 file, unless a subclass gives another database.
+ */
 abstract class OpenJournalLedger {
 
     @TempDir
@@ -16,8 +19,13 @@ abstract class OpenJournalLedger {
 
     @BeforeEach
     void openLedger() {
-        config = LedgerConfig.h2File(dir);
+        config = freshDatabase();
         ledger = JournalFixtures.open(config, LedgerFixtures.smallTopology());
+    }
+
+    /** The configuration of a fresh, empty database. */
+    protected LedgerConfig freshDatabase() {
+        return LedgerConfig.h2File(dir);
     }
 
     @AfterEach

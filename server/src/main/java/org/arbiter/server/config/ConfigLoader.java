@@ -147,10 +147,6 @@ public final class ConfigLoader {
         String password = s.string("password", "");
         int pool = (int) s.integer("pool-size", 10, 1, 500);
         boolean journal = s.bool("journal", false);
-        if (journal && !url.startsWith("jdbc:h2:")) {
-            throw new ConfigException(null, "ledger.journal", "invalid value 'true' with ledger.url '" + org.arbiter.ledger.LedgerConfig.of(url, "", "").redactedUrl()
-                    + "'; the journal ledger keeps its sessions in one process and needs a jdbc:h2: URL");
-        }
         Path topology = path(base, s.requiredString("topology", "the path of the topology file"));
         s.finish();
         return new ArbiterConfig.Ledger(url, user, password, pool, journal, topology);

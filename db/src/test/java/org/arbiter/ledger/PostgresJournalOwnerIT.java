@@ -1,0 +1,150 @@
+package org.arbiter.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Timestamp;
+import org.arbiter.core.ledger.Admission;
+import org.arbiter.core.ledger.Ledger.LedgerException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who may write a shared PostgreSQL database ({@link LedgerClaim}): one journal ledger, or any
+ * number of relational ledgers, never both; and a journal ledger another node took over from
+ * writes nothing more. A second node is a second URL of the same schema (another parameter), so
+ * that this process does not refuse it as already open.
+ */
+class PostgresJournalOwnerIT {
+
+    private static PostgresServer postgres;
+
+    private LedgerConfig nodeA;
+    private LedgerConfig nodeB;
+    private final java.util.List<AutoCloseable> opened = new java.util.ArrayList<>();
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void schema() {
+        nodeA = postgres.newLedgerConfig().withMaxPoolSize(3);
+        nodeB = LedgerConfig.of(nodeA.jdbcUrl() + "&connectTimeout=9", nodeA.user(), nodeA.password()).withMaxPoolSize(3);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : opened.reversed()) {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T ledger) {
+        opened.add(ledger);
+        return ledger;
+    }
+
+    private JournalLedger journal(LedgerConfig config) {
+        return keep(JournalLedger.open(config));
+    }
+
+    /** Ends the claim connections of journal ledgers, as a lost connection or a server restart would. */
+    private static int dropJournalClaims(LedgerConfig config) {
+        return (int) JournalFixtures.number(config, "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                + "WHERE application_name = 'arbiter journal ledger'");
+    }
+
+    @Test
+    void aSecondJournalLedgerIsRefusedNamingTheFirstUntilTheFirstCloses() {
+        JournalLedger a = keep(JournalFixtures.open(nodeA, LedgerFixtures.smallTopology()));
+
+        assertThatThrownBy(() -> JournalLedger.open(nodeB)).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("is in use by a journal ledger (server process")
+                .hasMessageContaining("application 'arbiter journal ledger'")
+                .hasMessageContaining("writes its database alone");
+
+        a.close();
+        JournalLedger b = journal(nodeB);
+        assertThat(b.pool("bras-1")).isPresent();
+    }
+
+    @Test
+    void relationalAndJournalLedgersRefuseEachOthersDatabaseWhileOpen() {
+        JdbcLedger r1 = keep(JdbcLedger.open(nodeA));
+        JdbcLedger r2 = keep(JdbcLedger.open(nodeB));
+        r1.applyTopology(LedgerFixtures.smallTopology(), false);
+        assertThat(r2.pool("bras-1")).as("relational ledgers share a database").isPresent();
+
+        LedgerConfig nodeC = LedgerConfig.of(nodeA.jdbcUrl() + "&connectTimeout=8", nodeA.user(), nodeA.password());
+        assertThatThrownBy(() -> JournalLedger.open(nodeC)).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("is in use by a relational ledger (server process")
+                .hasMessageContaining("application 'arbiter relational ledger'");
+        r1.close();
+        r2.close();
+
+        LedgerConfig fresh = postgres.newLedgerConfig();
+        LedgerConfig freshB = LedgerConfig.of(fresh.jdbcUrl() + "&connectTimeout=9", fresh.user(), fresh.password());
+        journal(fresh);
+        assertThatThrownBy(() -> JdbcLedger.open(freshB)).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("is in use by a journal ledger")
+                .hasMessageContaining("relational ledgers (ledger.journal: false) share a database with each other");
+    }
+
+    @Test
+    void aNodeTakenOverFromWritesNothingMoreAndTheNewOwnerHasEverythingItWrote() {
+        JournalLedger a = keep(JournalFixtures.open(nodeA, LedgerFixtures.smallTopology()));
+        assertThat(LedgerFixtures.admitOnLineA(a, "before", 100_000, 100_000).status()).isEqualTo(Admission.Status.ADMITTED);
+        assertThat(JournalFixtures.number(nodeA, "SELECT epoch FROM journal_owner")).isEqualTo(1);
+
+        assertThat(dropJournalClaims(nodeA)).isEqualTo(1);
+        JournalLedger b = journal(nodeB);
+        assertThat(JournalFixtures.number(nodeA, "SELECT epoch FROM journal_owner")).isEqualTo(2);
+        assertThat(b.session("before")).as("the new owner replayed the old one's rows").isPresent();
+
+        assertThatThrownBy(() -> LedgerFixtures.admitOnLineA(a, "after", 100_000, 100_000)).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("was taken over by").hasMessageContaining("owner 2");
+        assertThatThrownBy(() -> a.release("before", org.arbiter.core.session.TerminationCause.DIAMETER_LOGOUT, LedgerFixtures.T0))
+                .as("failed closed").isInstanceOf(LedgerException.class);
+        assertThat(JournalFixtures.kinds(nodeA, "after")).as("nothing of the old owner after the takeover").isEmpty();
+
+        assertThat(LedgerFixtures.admitOnLineA(b, "after", 100_000, 100_000).status()).isEqualTo(Admission.Status.ADMITTED);
+        assertThat(JournalFixtures.kinds(nodeA, "after")).containsExactly("ADMIT");
+    }
+
+    @Test
+    void closingATakenOverNodeLeavesTheNewOwnersMarkAlone() {
+        JournalLedger a = keep(JournalFixtures.open(nodeA, LedgerFixtures.smallTopology()));
+        LedgerFixtures.admitOnLineA(a, "s1", 100_000, 100_000);
+        dropJournalClaims(nodeA);
+        JournalLedger b = journal(nodeB);
+        LedgerFixtures.admitOnLineA(b, "s2", 100_000, 100_000);
+        b.close();
+        Timestamp mark = markWritten();
+        long nextHold = JournalFixtures.number(nodeA, "SELECT next_hold_id FROM journal_mark");
+
+        a.close();
+
+        assertThat(markWritten()).as("written_at of the mark").isEqualTo(mark);
+        assertThat(JournalFixtures.number(nodeA, "SELECT next_hold_id FROM journal_mark")).isEqualTo(nextHold);
+    }
+
+    private Timestamp markWritten() {
+        try (var c = JournalFixtures.connect(nodeA); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT written_at FROM journal_mark WHERE id = 1")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
