@@ -26,6 +26,7 @@ final class PostgresCluster implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final boolean asPostgres;
+    private final java.util.Set<String> created = new java.util.HashSet<>();
 
     private PostgresCluster(Path bin, Path dir, int port, boolean asPostgres) {
         this.bin = bin;
@@ -75,6 +76,22 @@ final class PostgresCluster implements AutoCloseable {
 
     String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    /** The URL of database {@code name}, created empty on first use (one ledger per target). */
+    String jdbcUrl(String name) throws IOException {
+        if (!name.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("database name '" + name + "' is not allowed; allowed: lower-case letters and _");
+        }
+        if (created.add(name)) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl(), "arbiter", "");
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + name);
+            } catch (java.sql.SQLException e) {
+                throw new IOException("creating database " + name + " failed: " + e.getMessage(), e);
+            }
+        }
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
     }
 
     private void run(List<String> command, String what) throws IOException {

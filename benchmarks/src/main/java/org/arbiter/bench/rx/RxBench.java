@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * (the jdiameter 2.1.0 stateless echo server, from the test class path), {@code full-h2} (the
  * full path on a durable H2 file with the relational ledger), {@code full-journal} (the same with the
  * journal ledger, {@code ledger.journal: true}), {@code full-pg} (the same on a PostgreSQL server started
- * for the run), {@code full-mem} (the same on an in-memory H2 ledger: not durable, a diagnostic that
+ * for the run), {@code full-journal-pg} (the journal ledger on that server, a database of its own), {@code full-mem} (the same on an in-memory H2 ledger: not durable, a diagnostic that
  * shows what the path costs without the disk), {@code external} (a server already listening on
  * 127.0.0.1, {@code --port}).
  *
@@ -155,7 +155,8 @@ public final class RxBench {
     static String usage() {
         return """
                 usage: RxBench (--suite issue|smoke | --phase TARGET:MODE:VALUE[:DURATION] ...) [options]
-                  TARGET   diameter | jdiameter | full-h2 | full-journal | full-pg | full-mem (not durable) | external (needs --port)
+                  TARGET   diameter | jdiameter | full-h2 | full-journal | full-pg | full-journal-pg | full-mem (not durable)
+                           | external (needs --port)
                   MODE     open (VALUE sessions/s) | closed (VALUE sessions in flight)
                            | fill (VALUE sessions kept open; steps 10000/30000 read the heap at each)
                   --warmup 10s            load before each measurement window (default 10s)
@@ -169,9 +170,9 @@ public final class RxBench {
                   --pool-size 10          ledger connections of the full path (default 10, as arbiter serve)
                   --device-latency-ms 0   latency of every lab device call (default 0)
                   --handler-concurrency 64  Rx handler calls at once in the full-path targets (default as arbiter serve:
-                                          64, full-journal 512)
+                                          64, full-journal and full-journal-pg 512)
                   --max-in-flight 256     requests accepted at once by the full-path targets (default as arbiter serve:
-                                          256, full-journal 1024)
+                                          256, full-journal and full-journal-pg 1024)
                   --port P                the port of the external target (127.0.0.1 only)
                   --jfr                   record the targets with JFR (profile settings) and print their hotspots
                   --json FILE             write every report as JSON
@@ -194,6 +195,8 @@ public final class RxBench {
                     "full-pg:closed:32:30s",
                     "full-pg:fill:2000/6000",
                     "full-pg:open:3000:30s",
+                    "full-journal-pg:closed:512:30s",
+                    "full-journal-pg:open:3000:30s",
                     "full-mem:closed:32:30s",
                     "full-mem:open:5000:30s");
             default -> throw new IllegalArgumentException("unknown suite '" + name + "'; allowed: issue, smoke");
@@ -211,9 +214,9 @@ public final class RxBench {
             if (p.length < 3 || p.length > 4) {
                 throw new IllegalArgumentException("phase '" + s + "' is not TARGET:MODE:VALUE[:DURATION]");
             }
-            if (!List.of("diameter", "jdiameter", "full-h2", "full-journal", "full-pg", "full-mem", "external").contains(p[0])) {
+            if (!List.of("diameter", "jdiameter", "full-h2", "full-journal", "full-pg", "full-journal-pg", "full-mem", "external").contains(p[0])) {
                 throw new IllegalArgumentException("phase '" + s + "': unknown target '" + p[0]
-                        + "'; allowed: diameter, jdiameter, full-h2, full-journal, full-pg, full-mem, external");
+                        + "'; allowed: diameter, jdiameter, full-h2, full-journal, full-pg, full-journal-pg, full-mem, external");
             }
             if (!List.of("open", "closed", "fill").contains(p[1])) {
                 throw new IllegalArgumentException("phase '" + s + "': unknown mode '" + p[1] + "'; allowed: open, closed, fill");
@@ -432,6 +435,13 @@ public final class RxBench {
             out.printf(Locale.ROOT, "full path PostgreSQL / H2: %.2fx (%.0f vs %.0f sessions/s)%n",
                     pg.sessionsPerSecond() / full.sessionsPerSecond(), pg.sessionsPerSecond(), full.sessionsPerSecond());
         }
+        LoadReport journalPg = first(reports, "full-journal-pg closed");
+        if (journalPg != null && pg != null) {
+            out.printf(Locale.ROOT, "full path on PostgreSQL, journal ledger / relational ledger: %.2fx (%.0f vs %.0f sessions/s; "
+                    + "%.0f vs %.0f us of CPU per session)%n", journalPg.sessionsPerSecond() / pg.sessionsPerSecond(),
+                    journalPg.sessionsPerSecond(), pg.sessionsPerSecond(), journalPg.targetCpuMicrosPerSession(),
+                    pg.targetCpuMicrosPerSession());
+        }
         LoadReport mem = first(reports, "full-mem closed");
         if (mem != null && diameter != null) {
             out.printf(Locale.ROOT, "full path without disk (in-memory ledger) / Diameter layer: %.4fx (%.0f vs %.0f sessions/s)%n",
@@ -473,14 +483,19 @@ public final class RxBench {
                         "dir=" + work, "lines=" + lines, "pool-size=" + intOpt("pool-size", 10, 1, 500),
                         "device-latency-ms=" + intOpt("device-latency-ms", 0, 0, 60_000),
                         // the defaults of arbiter serve for the ledger the target runs on
-                        "handler-concurrency=" + intOpt("handler-concurrency", name.equals("full-journal") ? 512 : 64, 1, 100_000),
-                        "max-in-flight=" + intOpt("max-in-flight", name.equals("full-journal") ? 1024 : 256, 1, 1_000_000)));
-                if (name.equals("full-pg")) {
+                        "handler-concurrency=" + intOpt("handler-concurrency", name.startsWith("full-journal") ? 512 : 64, 1, 100_000),
+                        "max-in-flight=" + intOpt("max-in-flight", name.startsWith("full-journal") ? 1024 : 256, 1, 1_000_000)));
+                if (name.equals("full-pg") || name.equals("full-journal-pg")) {
                     if (postgres == null) {
-                        out.println("starting PostgreSQL for the full-pg target ...");
+                        out.println("starting PostgreSQL for the " + name + " target ...");
                         postgres = PostgresCluster.start(work);
                     }
-                    cmd.add("url=" + postgres.jdbcUrl());
+                    if (name.equals("full-journal-pg")) {
+                        cmd.add("url=" + postgres.jdbcUrl("journal"));
+                        cmd.add("journal=true");
+                    } else {
+                        cmd.add("url=" + postgres.jdbcUrl());
+                    }
                 } else if (name.equals("full-mem")) {
                     cmd.add("url=jdbc:h2:mem:rx-bench;DB_CLOSE_DELAY=-1");
                 } else if (name.equals("full-journal")) {
