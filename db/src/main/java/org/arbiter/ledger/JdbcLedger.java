@@ -131,13 +131,17 @@ public final class JdbcLedger implements OperatorLedger {
     private final GroupSync sync;
     /** This node's share of the PostgreSQL database; {@link LedgerClaim#NONE} on H2 and under a journal ledger. */
     private final LedgerClaim claim;
+    /** Rewrites the live pages of mostly dead chunks of an H2 file; null otherwise. */
+    private final H2Compactor compactor;
     private final Object topologyLock = new Object();
     private volatile TopologyView topology;
 
     private record TopologyView(Topology topology, PrefixIndex index, long version, long checkedAtNanos) {}
 
-    private JdbcLedger(LedgerConfig config, HikariDataSource dataSource, Dialect dialect, GroupSync sync, LedgerClaim claim) {
+    private JdbcLedger(LedgerConfig config, HikariDataSource dataSource, Dialect dialect, GroupSync sync, LedgerClaim claim,
+            H2Compactor compactor) {
         this.claim = claim;
+        this.compactor = compactor;
         this.config = config;
         this.dataSource = dataSource;
         this.dialect = dialect;
@@ -184,6 +188,7 @@ public final class JdbcLedger implements OperatorLedger {
                     + config.user() + "': " + describe(e), e);
         }
         LedgerClaim claim = LedgerClaim.NONE;
+        H2Compactor compactor = null;
         try {
             // a relational ledger shares its PostgreSQL database with other nodes' relational ledgers only
             claim = forJournal ? LedgerClaim.NONE : LedgerClaim.take(config, false);
@@ -192,12 +197,17 @@ public final class JdbcLedger implements OperatorLedger {
                 refuseJournal(ds, config);
             }
             GroupSync sync = durability(ds, dialect, config);
-            JdbcLedger ledger = new JdbcLedger(config, ds, dialect, sync, claim);
+            compactor = dialect == Dialect.H2 && !Dialect.inMemory(config.jdbcUrl())
+                    ? H2Compactor.start(ds, config.redactedUrl()) : null;
+            JdbcLedger ledger = new JdbcLedger(config, ds, dialect, sync, claim, compactor);
             ledger.reloadTopology();
             LOG.info("ledger open on {} (pool size {}, durability: {}, topology version {})", config.redactedUrl(),
                     config.maxPoolSize(), sync.description(), ledger.topology.version());
             return ledger;
         } catch (RuntimeException e) {
+            if (compactor != null) {
+                compactor.close();
+            }
             ds.close();
             claim.close();
             throw e;
@@ -972,6 +982,9 @@ public final class JdbcLedger implements OperatorLedger {
     @Override
     public void close() {
         if (!dataSource.isClosed()) {
+            if (compactor != null) {
+                compactor.close();
+            }
             dataSource.close();
             claim.close();
             LOG.info("ledger closed on {} ({} durable commits shared {} forces; {} operations ran in {} group "
