@@ -37,7 +37,7 @@ import org.arbiter.ledger.TopologyFile;
  */
 public final class JournalWriterCost {
 
-    private static final int LINES = 1000;
+    static final int LINES = 1000;
 
     private JournalWriterCost() {}
 
@@ -53,10 +53,7 @@ public final class JournalWriterCost {
         try (JournalLedger ledger = JournalLedger.open(LedgerConfig.h2File(dir))) {
             ledger.applyTopology(TopologyFile.parse("bench", new StringReader(BenchWorld.topology(LINES))), false);
             List<String> ues = BenchWorld.ueAddresses(LINES);
-            Decision decision = Decision.accept(List.of(
-                    new FlowGrant(new FlowKey(1, 1), "voice", 64_000, 80_000, 100, 46, 1, 1, false),
-                    new FlowGrant(new FlowKey(2, 2), "fps-game", 1_000_000, 1_000_000, 40, 46, 3, 2, true)),
-                    "bench", "basic-gaming", List.of());
+            Decision decision = decision();
             AtomicLong sessions = new AtomicLong();
             long start = System.nanoTime();
             long end = start + seconds * 1_000_000_000L;
@@ -79,7 +76,8 @@ public final class JournalWriterCost {
             long n = sessions.get() - n0;
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "callers %4d: %,d sessions in %.1f s (%,.0f/s); journal writer and sync "
-                    + "threads %.1f µs of CPU per session%n", callers, n, secs, n / secs, cpu / 1000.0 / n);
+                    + "threads %.1f µs of CPU per session; database files %.1f KB per session of the run%n", callers, n, secs,
+                    n / secs, cpu / 1000.0 / n, size(dir) / 1024.0 / sessions.get());
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -89,7 +87,21 @@ public final class JournalWriterCost {
         }
     }
 
-    private static void session(JournalLedger ledger, List<String> ues, Decision decision, long n) {
+    static long size(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** The decision every session carries: a voice flow and a game flow. */
+    static Decision decision() {
+        return Decision.accept(List.of(
+                new FlowGrant(new FlowKey(1, 1), "voice", 64_000, 80_000, 100, 46, 1, 1, false),
+                new FlowGrant(new FlowKey(2, 2), "fps-game", 1_000_000, 1_000_000, 40, 46, 3, 2, true)),
+                "bench", "basic-gaming", List.of());
+    }
+
+    static void session(JournalLedger ledger, List<String> ues, Decision decision, long n) {
         Instant now = Instant.now();
         AdmissionRequest r = AdmissionBenchmark.request(ledger, ues, decision, n, now);
         if (!ledger.admit(r).admitted()) {
