@@ -36,7 +36,8 @@ final class JournalCodec {
 
     /** Builds one record. */
     static final class Out {
-        private final StringBuilder sb = new StringBuilder(512);
+        /** Sized for an admission row, the longest frequent row, so that it rarely grows. */
+        private final StringBuilder sb = new StringBuilder(2048);
         private boolean first = true;
 
         private void sep() {
@@ -50,6 +51,10 @@ final class JournalCodec {
             sep();
             if (s == null) {
                 sb.append(NULL);
+                return this;
+            }
+            if (s.indexOf('\\') < 0 && s.indexOf(SEP) < 0) {
+                sb.append(s);
                 return this;
             }
             for (int i = 0; i < s.length(); i++) {
