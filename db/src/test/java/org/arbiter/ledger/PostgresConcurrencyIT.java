@@ -1,26 +1,16 @@
 package org.arbiter.ledger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two ledger instances (two connection pools, as two nodes) on one real PostgreSQL. */
 class PostgresConcurrencyIT extends ConcurrencyContract {
 
-    private static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final PostgresPerClass POSTGRES = new PostgresPerClass();
 
     @Override
     protected LedgerConfig freshDatabase() {
-        return postgres.newLedgerConfig();
+        return POSTGRES.newLedgerConfig();
     }
 
     @Override

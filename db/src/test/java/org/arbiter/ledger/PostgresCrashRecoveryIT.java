@@ -1,26 +1,16 @@
 package org.arbiter.ledger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Crash recovery of a node on PostgreSQL (the node dies, the database stays). */
 class PostgresCrashRecoveryIT extends CrashRecoveryContract {
 
-    private static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final PostgresPerClass POSTGRES = new PostgresPerClass();
 
     @Override
     protected LedgerConfig freshDatabase() {
-        return postgres.newLedgerConfig();
+        return POSTGRES.newLedgerConfig();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.arbiter.ledger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link JournalCrashIT} on a real PostgreSQL server: a killed process leaves a journal that
@@ -9,20 +8,11 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class PostgresJournalCrashIT extends JournalCrashIT {
 
-    private static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final PostgresPerClass POSTGRES = new PostgresPerClass();
 
     @Override
     protected LedgerConfig freshDatabase() {
-        return postgres.newLedgerConfig().withMaxPoolSize(3);
+        return POSTGRES.newLedgerConfig().withMaxPoolSize(3);
     }
 }

@@ -3,14 +3,20 @@ package org.arbiter.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import org.arbiter.core.ledger.Admission;
 import org.arbiter.core.ledger.Ledger.LedgerException;
-import org.junit.jupiter.api.AfterAll;
+import org.arbiter.core.session.TerminationCause;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who may write a shared PostgreSQL database ({@link LedgerClaim}): one journal ledger, or any
@@ -20,25 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresJournalOwnerIT {
 
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final PostgresPerClass POSTGRES = new PostgresPerClass();
 
     private LedgerConfig nodeA;
     private LedgerConfig nodeB;
-    private final java.util.List<AutoCloseable> opened = new java.util.ArrayList<>();
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    private final List<AutoCloseable> opened = new ArrayList<>();
 
     @BeforeEach
     void schema() {
-        nodeA = postgres.newLedgerConfig().withMaxPoolSize(3);
+        nodeA = POSTGRES.newLedgerConfig().withMaxPoolSize(3);
         nodeB = LedgerConfig.of(nodeA.jdbcUrl() + "&connectTimeout=9", nodeA.user(), nodeA.password()).withMaxPoolSize(3);
     }
 
@@ -92,7 +89,7 @@ class PostgresJournalOwnerIT {
         r1.close();
         r2.close();
 
-        LedgerConfig fresh = postgres.newLedgerConfig();
+        LedgerConfig fresh = POSTGRES.newLedgerConfig();
         LedgerConfig freshB = LedgerConfig.of(fresh.jdbcUrl() + "&connectTimeout=9", fresh.user(), fresh.password());
         journal(fresh);
         assertThatThrownBy(() -> JdbcLedger.open(freshB)).isInstanceOf(LedgerException.class)
@@ -113,7 +110,7 @@ class PostgresJournalOwnerIT {
 
         assertThatThrownBy(() -> LedgerFixtures.admitOnLineA(a, "after", 100_000, 100_000)).isInstanceOf(LedgerException.class)
                 .hasMessageContaining("was taken over by").hasMessageContaining("owner 2");
-        assertThatThrownBy(() -> a.release("before", org.arbiter.core.session.TerminationCause.DIAMETER_LOGOUT, LedgerFixtures.T0))
+        assertThatThrownBy(() -> a.release("before", TerminationCause.DIAMETER_LOGOUT, LedgerFixtures.T0))
                 .as("failed closed").isInstanceOf(LedgerException.class);
         assertThat(JournalFixtures.kinds(nodeA, "after")).as("nothing of the old owner after the takeover").isEmpty();
 
@@ -139,11 +136,11 @@ class PostgresJournalOwnerIT {
     }
 
     private Timestamp markWritten() {
-        try (var c = JournalFixtures.connect(nodeA); var s = c.createStatement();
-             var rs = s.executeQuery("SELECT written_at FROM journal_mark WHERE id = 1")) {
+        try (Connection c = JournalFixtures.connect(nodeA); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT written_at FROM journal_mark WHERE id = 1")) {
             rs.next();
             return rs.getTimestamp(1);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,25 +1,15 @@
 package org.arbiter.ledger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link JournalReopenIT} on a real PostgreSQL server: the state rebuilt from the journal in {@code BYTEA} blocks. */
 class PostgresJournalReopenIT extends JournalReopenIT {
 
-    private static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final PostgresPerClass POSTGRES = new PostgresPerClass();
 
     @Override
     protected LedgerConfig freshDatabase() {
-        return postgres.newLedgerConfig().withMaxPoolSize(3);
+        return POSTGRES.newLedgerConfig().withMaxPoolSize(3);
     }
 }

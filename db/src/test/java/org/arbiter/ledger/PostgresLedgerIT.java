@@ -1,25 +1,15 @@
 package org.arbiter.ledger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The ledger contract on a real PostgreSQL server, a fresh database per test. */
 class PostgresLedgerIT extends LedgerContract {
 
-    private static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final PostgresPerClass POSTGRES = new PostgresPerClass();
 
     @Override
     protected LedgerConfig freshDatabase() {
-        return postgres.newLedgerConfig().withMaxPoolSize(3);
+        return POSTGRES.newLedgerConfig().withMaxPoolSize(3);
     }
 }
