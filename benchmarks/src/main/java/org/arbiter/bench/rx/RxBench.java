@@ -167,6 +167,7 @@ public final class RxBench {
                   --hold-ms 0             time between the last AAA and the STR (default 0)
                   --fill-concurrency 64   AARs (and then STRs) in flight while filling and releasing (default 64)
                   --target-heap 512m      -Xmx of the target JVMs (default 512m)
+                  --target-jvm "-XX:.."   more options of the target JVMs, -XX: only (e.g. "-XX:MaxGCPauseMillis=5")
                   --pool-size 10          ledger connections of the full path (default 10, as arbiter serve)
                   --device-latency-ms 0   latency of every lab device call (default 0)
                   --handler-concurrency 64  Rx handler calls at once in the full-path targets (default as arbiter serve:
@@ -467,6 +468,16 @@ public final class RxBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx" + heap);
+        for (String option : opts.getOrDefault("target-jvm", "").trim().split("\\s+")) {
+            if (option.isEmpty()) {
+                continue;
+            }
+            if (!option.startsWith("-XX:")) {
+                throw new IllegalArgumentException("--target-jvm: '" + option + "' is not allowed; allowed: -XX: options, "
+                        + "separated by spaces (the heap is --target-heap)");
+            }
+            cmd.add(option);
+        }
         if (opts.containsKey("jfr")) {
             cmd.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
         }
