@@ -460,6 +460,22 @@ public final class RxBench {
 
     // ---- targets -------------------------------------------------------------------------------
 
+    /** The options of {@code --target-jvm}: -XX: options separated by spaces, nothing else. */
+    static List<String> targetJvmOptions(String value) {
+        List<String> out = new ArrayList<>();
+        for (String option : value.trim().split("\\s+")) {
+            if (option.isEmpty()) {
+                continue;
+            }
+            if (!option.startsWith("-XX:")) {
+                throw new IllegalArgumentException("--target-jvm: '" + option + "' is not allowed; allowed: -XX: options, "
+                        + "separated by spaces (the heap is --target-heap)");
+            }
+            out.add(option);
+        }
+        return out;
+    }
+
     private TargetProcess start(String name, int lines, RxTraffic traffic) throws IOException {
         String heap = opts.getOrDefault("target-heap", "512m");
         if (!heap.matches("\\d+[kmg]")) {
@@ -468,16 +484,7 @@ public final class RxBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx" + heap);
-        for (String option : opts.getOrDefault("target-jvm", "").trim().split("\\s+")) {
-            if (option.isEmpty()) {
-                continue;
-            }
-            if (!option.startsWith("-XX:")) {
-                throw new IllegalArgumentException("--target-jvm: '" + option + "' is not allowed; allowed: -XX: options, "
-                        + "separated by spaces (the heap is --target-heap)");
-            }
-            cmd.add(option);
-        }
+        cmd.addAll(targetJvmOptions(opts.getOrDefault("target-jvm", "")));
         if (opts.containsKey("jfr")) {
             cmd.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
         }

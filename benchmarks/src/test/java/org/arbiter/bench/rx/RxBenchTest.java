@@ -43,6 +43,14 @@ class RxBenchTest {
     }
 
     @Test
+    void targetJvmOptionsAreXxOptionsOnly() {
+        assertThat(RxBench.targetJvmOptions("")).isEmpty();
+        assertThat(RxBench.targetJvmOptions(" -XX:+UseZGC  -XX:MaxGCPauseMillis=5 ")).containsExactly("-XX:+UseZGC", "-XX:MaxGCPauseMillis=5");
+        assertThatThrownBy(() -> RxBench.targetJvmOptions("-XX:+UseZGC -Xmx8g"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'-Xmx8g'").hasMessageContaining("--target-heap");
+    }
+
+    @Test
     void theIssueSuiteMeasuresEveryTarget() {
         assertThat(RxBench.suite("issue")).extracting(s -> s.split(":")[0]).contains("diameter", "jdiameter", "full-h2", "full-journal", "full-pg", "full-journal-pg", "full-mem");
     }
