@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.arbiter.bench.rx.BenchWorld;
 import org.arbiter.core.ledger.AdmissionRequest;
@@ -65,7 +66,8 @@ public final class JournalWriterCost {
                     }
                 }));
             }
-            Thread.sleep(seconds * 1000L / 3);
+            // the measurement window starts after the first third of the run
+            LockSupport.parkNanos(seconds * 1_000_000_000L / 3);
             long cpu0 = ledgerThreadsCpu();
             long n0 = sessions.get();
             long t0 = System.nanoTime();

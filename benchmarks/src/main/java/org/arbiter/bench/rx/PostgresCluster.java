@@ -6,9 +6,15 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -26,7 +32,7 @@ final class PostgresCluster implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final boolean asPostgres;
-    private final java.util.Set<String> created = new java.util.HashSet<>();
+    private final Set<String> created = new HashSet<>();
 
     private PostgresCluster(Path bin, Path dir, int port, boolean asPostgres) {
         this.bin = bin;
@@ -84,10 +90,10 @@ final class PostgresCluster implements AutoCloseable {
             throw new IllegalArgumentException("database name '" + name + "' is not allowed; allowed: lower-case letters and _");
         }
         if (created.add(name)) {
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl(), "arbiter", "");
-                 java.sql.Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(jdbcUrl(), "arbiter", "");
+                 Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + name);
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new IOException("creating database " + name + " failed: " + e.getMessage(), e);
             }
         }

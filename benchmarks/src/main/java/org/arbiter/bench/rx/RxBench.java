@@ -33,8 +33,9 @@ import java.util.regex.Pattern;
  * (the jdiameter 2.1.0 stateless echo server, from the test class path), {@code full-h2} (the
  * full path on a durable H2 file with the relational ledger), {@code full-journal} (the same with the
  * journal ledger, {@code ledger.journal: true}), {@code full-pg} (the same on a PostgreSQL server started
- * for the run), {@code full-journal-pg} (the journal ledger on that server, a database of its own), {@code full-mem} (the same on an in-memory H2 ledger: not durable, a diagnostic that
- * shows what the path costs without the disk), {@code external} (a server already listening on
+ * for the run), {@code full-journal-pg} (the journal ledger on that server, a database of its
+ * own), {@code full-mem} (the same on an in-memory H2 ledger: not durable, a diagnostic that shows
+ * what the path costs without the disk), {@code external} (a server already listening on
  * 127.0.0.1, {@code --port}).
  *
  * <p>A phase is {@code target:open:<sessions/s>:<duration>}, {@code target:closed:<in flight>:<duration>}
