@@ -329,6 +329,9 @@ public final class JdbcLedger implements OperatorLedger {
                 try {
                     result = work.run(tx);
                     durable = tx.wrote && !tx.discard;
+                    if (durable) {
+                        claim.guard(c);
+                    }
                     end(c, durable);
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c, e);

@@ -31,9 +31,16 @@ import org.arbiter.core.ledger.Ledger.LedgerException;
  * row lock a later opener's raise waits for, so every write is ordered before or after the
  * takeover; a write after it matches no row and fails, and the ledger fails closed.
  *
+ * <p>A relational ledger whose claim connection was lost would likewise go on writing while a
+ * journal ledger opened the database since. So each of its write transactions also takes the
+ * lock shared for the transaction ({@link #guard}) before it commits: while a journal ledger holds
+ * it that fails, the transaction is rolled back, and the ledger fails closed for good (the journal
+ * has read the database without the rows this ledger would write).
+ *
  * <pre>
  *   claim:      (none) --take--> HELD --close, or the connection is lost--> RELEASED
  *   ownership:  OWNER(epoch n) --another node opens (epoch n+1)--> SUPERSEDED: every write fails
+ *   guard:      SHARING --a write finds a journal ledger holding the lock--> LOST: every write fails
  * </pre>
  */
 final class LedgerClaim implements AutoCloseable {
@@ -42,16 +49,21 @@ final class LedgerClaim implements AutoCloseable {
     static final int KEY = 0x41726269;
 
     /** No claim: H2, or a ledger opened for reading. */
-    static final LedgerClaim NONE = new LedgerClaim(null, null, 0);
+    static final LedgerClaim NONE = new LedgerClaim(null, null, 0, false);
 
     private final Connection connection;
     private final String url;
     private final long epoch;
+    /** A relational ledger's claim: its writes are {@link #guard}ed. */
+    private final boolean shared;
+    /** Set when a guarded write found a journal ledger holding the database; never cleared. */
+    private volatile String lost;
 
-    private LedgerClaim(Connection connection, String url, long epoch) {
+    private LedgerClaim(Connection connection, String url, long epoch, boolean shared) {
         this.connection = connection;
         this.url = url;
         this.epoch = epoch;
+        this.shared = shared;
     }
 
     /**
@@ -69,6 +81,8 @@ final class LedgerClaim implements AutoCloseable {
         props.setProperty("user", config.user());
         props.setProperty("password", config.password());
         props.setProperty("ApplicationName", exclusive ? "arbiter journal ledger" : "arbiter relational ledger");
+        // a claim connection cut without a word (a firewall, a dead host) is then noticed by the server
+        props.setProperty("tcpKeepAlive", "true");
         Connection c;
         try {
             c = DriverManager.getConnection(config.jdbcUrl(), props);
@@ -92,7 +106,7 @@ final class LedgerClaim implements AutoCloseable {
                         ? "; a journal ledger (ledger.journal: true) writes its database alone"
                         : "; relational ledgers (ledger.journal: false) share a database with each other, not with a journal ledger"));
             }
-            return new LedgerClaim(c, config.redactedUrl(), exclusive ? raiseEpoch(c) : 0);
+            return new LedgerClaim(c, config.redactedUrl(), exclusive ? raiseEpoch(c) : 0, !exclusive);
         } catch (SQLException e) {
             closeQuietly(c);
             throw new LedgerException("claiming the ledger database " + config.redactedUrl() + " failed: " + e.getMessage(), e);
@@ -193,6 +207,34 @@ final class LedgerClaim implements AutoCloseable {
         }
         throw new LedgerException("the journal on " + url + " was taken over by " + owner + " after this node opened it as owner "
                 + epoch + "; this node writes nothing more");
+    }
+
+    /**
+     * Last statement before a relational ledger commits a write on {@code c}: takes the lock shared
+     * until the transaction ends, and fails when a journal ledger holds it (this ledger's claim was
+     * lost and a journal ledger opened the database since), from then on for every write. No-op
+     * for other claims.
+     */
+    void guard(Connection c) throws SQLException {
+        if (!shared) {
+            return;
+        }
+        String was = lost;
+        if (was == null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock_shared(?, hashtext(current_schema()))")) {
+                ps.setInt(1, KEY);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+            }
+            was = holders(c);
+            lost = was;
+        }
+        throw new LedgerException("this relational ledger lost its claim of the ledger database " + url
+                + ", which is now in use by " + was + "; this node writes nothing more");
     }
 
     /** The ownership epoch of a journal ledger on PostgreSQL; 0 otherwise. */

@@ -57,8 +57,12 @@ class PostgresJournalOwnerIT {
 
     /** Ends the claim connections of journal ledgers, as a lost connection or a server restart would. */
     private static int dropJournalClaims(LedgerConfig config) {
+        return dropClaims(config, "arbiter journal ledger");
+    }
+
+    private static int dropClaims(LedgerConfig config, String application) {
         return (int) JournalFixtures.number(config, "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                + "WHERE application_name = 'arbiter journal ledger'");
+                + "WHERE application_name = ?", application);
     }
 
     @Test
@@ -133,6 +137,40 @@ class PostgresJournalOwnerIT {
 
         assertThat(markWritten()).as("written_at of the mark").isEqualTo(mark);
         assertThat(JournalFixtures.number(nodeA, "SELECT next_hold_id FROM journal_mark")).isEqualTo(nextHold);
+    }
+
+    @Test
+    void aRelationalLedgerThatLostItsClaimWritesNothingOnceAJournalLedgerOpenedTheDatabase() {
+        JdbcLedger r = keep(JdbcLedger.open(nodeA));
+        r.applyTopology(LedgerFixtures.smallTopology(), false);
+        assertThat(LedgerFixtures.admitOnLineA(r, "before", 100_000, 100_000).status()).isEqualTo(Admission.Status.ADMITTED);
+        r.release("before", TerminationCause.DIAMETER_LOGOUT, LedgerFixtures.T0);
+
+        assertThat(dropClaims(nodeA, "arbiter relational ledger")).isEqualTo(1);
+        JournalLedger j = journal(nodeB);
+
+        assertThatThrownBy(() -> LedgerFixtures.admitOnLineA(r, "after", 100_000, 100_000)).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("this relational ledger lost its claim")
+                .hasMessageContaining("now in use by a journal ledger (server process")
+                .hasMessageContaining("writes nothing more");
+        assertThat(JournalFixtures.number(nodeA, "SELECT COUNT(*) FROM sessions WHERE session_id = 'after'"))
+                .as("the refused write was rolled back").isZero();
+
+        j.close();
+        assertThatThrownBy(() -> LedgerFixtures.admitOnLineA(r, "later", 100_000, 100_000))
+                .as("failed closed for good, even once the journal ledger closed").isInstanceOf(LedgerException.class)
+                .hasMessageContaining("lost its claim");
+        assertThat(JournalFixtures.number(nodeA, "SELECT COUNT(*) FROM sessions WHERE session_id = 'later'")).isZero();
+    }
+
+    @Test
+    void relationalLedgersKeepWritingSideBySide() {
+        JdbcLedger r1 = keep(JdbcLedger.open(nodeA));
+        r1.applyTopology(LedgerFixtures.smallTopology(), false);
+        JdbcLedger r2 = keep(JdbcLedger.open(nodeB));
+        assertThat(LedgerFixtures.admitOnLineA(r1, "one", 100_000, 100_000).status()).isEqualTo(Admission.Status.ADMITTED);
+        assertThat(LedgerFixtures.admitOnLineA(r2, "two", 100_000, 100_000).status()).isEqualTo(Admission.Status.ADMITTED);
+        assertThat(JournalFixtures.number(nodeA, "SELECT COUNT(*) FROM sessions WHERE session_id IN ('one', 'two')")).isEqualTo(2);
     }
 
     private Timestamp markWritten() {
