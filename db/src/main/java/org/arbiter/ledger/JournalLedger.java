@@ -172,6 +172,7 @@ public final class JournalLedger implements OperatorLedger {
             int replayed = ledger.replay(mark[0]);
             ledger.starts.addAll(ledger.runStarts.values());
             ledger.ids.atLeast(mark[1]);
+            ledger.reindex(mark[2]);
             ledger.writeMark(mark[0] < 0);
             ledger.syncerThread.start();
             ledger.writerThread.start();
@@ -216,9 +217,10 @@ public final class JournalLedger implements OperatorLedger {
         }
     }
 
-    /** {replay_from, next_hold_id}; {-1, 1} when the journal ledger never opened this database. */
+    /** {replay_from, next_hold_id, indexed_to}; {-1, 1, 0} when the journal ledger never opened this database. */
     private static long[] readMark(JdbcLedger store) {
-        return row(store, "reading the journal mark", "SELECT replay_from, next_hold_id FROM journal_mark WHERE id = 1", -1, 1);
+        return row(store, "reading the journal mark",
+                "SELECT replay_from, next_hold_id, indexed_to FROM journal_mark WHERE id = 1", -1, 1, 0);
     }
 
     private static long lastSeq(JdbcLedger store) {
@@ -720,15 +722,23 @@ public final class JournalLedger implements OperatorLedger {
 
     /**
      * The decisions of one session, oldest first: the session index names where each of its runs
-     * started and each of its rejections; the rows from the first of them are read until the
-     * session's last run has ended (or the journal's end, while it runs).
+     * started and each of its rejections up to the mark's {@code indexed_to}; the rows from the
+     * first of them are read until the session's last run has ended (or the journal's end, while
+     * it runs), and the rows after {@code indexed_to}, which the index does not cover yet, are
+     * read to the journal's end.
      */
     @Override
     public List<AuditedDecision> decisions(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
         List<Long> entries = new ArrayList<>();
+        long indexedTo;
         try (Connection c = store.connection();
+             PreparedStatement mark = c.prepareStatement("SELECT indexed_to FROM journal_mark WHERE id = 1");
              PreparedStatement ps = c.prepareStatement("SELECT seq FROM journal_session WHERE session_id = ? ORDER BY seq")) {
+            // the mark first: the entries it covers were committed with it, so the query after it sees them
+            try (ResultSet rs = mark.executeQuery()) {
+                indexedTo = rs.next() ? rs.getLong(1) : 0;
+            }
             ps.setString(1, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -741,12 +751,10 @@ public final class JournalLedger implements OperatorLedger {
                     + e.getMessage(), e);
         }
         List<AuditedDecision> out = new ArrayList<>();
-        if (entries.isEmpty()) {
-            return out;
-        }
-        long lastEntry = entries.getLast();
         boolean[] running = {false};
-        forEachRow("reading decisions of session " + sessionId, entries.getFirst(), r -> {
+        long[] seen = {indexedTo};
+        Predicate<JournalBlock.Row> collect = r -> {
+            seen[0] = Math.max(seen[0], r.seq());
             if (r.sessionId().equals(sessionId)) {
                 switch (r.kind()) {
                     case "ADMIT" -> {
@@ -763,8 +771,14 @@ public final class JournalLedger implements OperatorLedger {
                     default -> { }
                 }
             }
-            return r.seq() < lastEntry || running[0];
-        });
+            return true;
+        };
+        if (!entries.isEmpty()) {
+            long lastEntry = entries.getLast();
+            forEachRow("reading decisions of session " + sessionId, entries.getFirst(),
+                    r -> collect.test(r) && (r.seq() < lastEntry || running[0]));
+        }
+        forEachRow("reading decisions of session " + sessionId, seen[0] + 1, collect);
         return out;
     }
 
@@ -880,7 +894,10 @@ public final class JournalLedger implements OperatorLedger {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (writer.failure == null) {
+            if (writerThread.isAlive()) {
+                LOG.warn("closing the journal ledger on {}: the writer did not stop within 30 s; the mark is left as it "
+                        + "was (the next open replays from it)", store.config().redactedUrl());
+            } else if (writer.failure == null) {
                 try {
                     writeMark(false);
                 } catch (LedgerException e) {
@@ -918,8 +935,10 @@ public final class JournalLedger implements OperatorLedger {
     private void writeMark(boolean insert) {
         try (Connection c = store.connection()) {
             claim.fence(c);
-            mark(c, replayFrom(writer.durable), insert);
+            index(c, writer.unindexed);
+            mark(c, replayFrom(writer.durable), insert, writer.written);
             c.commit();
+            writer.unindexed.clear();
             store.awaitDurable();
         } catch (SQLException e) {
             throw new LedgerException("writing the journal mark of " + store.config().redactedUrl() + " failed: "
@@ -927,15 +946,51 @@ public final class JournalLedger implements OperatorLedger {
         }
     }
 
-    private void mark(Connection c, long replayFrom, boolean insert) throws SQLException {
+    /** @param indexedTo the last row whose session index entry, if it has one, is in {@code journal_session} */
+    private void mark(Connection c, long replayFrom, boolean insert, long indexedTo) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(insert
-                ? "INSERT INTO journal_mark (replay_from, next_hold_id, written_at, id) VALUES (?, ?, ?, 1)"
-                : "UPDATE journal_mark SET replay_from = ?, next_hold_id = ?, written_at = ? WHERE id = 1")) {
+                ? "INSERT INTO journal_mark (replay_from, next_hold_id, indexed_to, written_at, id) VALUES (?, ?, ?, ?, 1)"
+                : "UPDATE journal_mark SET replay_from = ?, next_hold_id = ?, indexed_to = ?, written_at = ? WHERE id = 1")) {
             ps.setLong(1, replayFrom);
             ps.setLong(2, ids.peek());
-            ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            ps.setLong(3, indexedTo);
+            ps.setTimestamp(4, Timestamp.from(Instant.now()));
             ps.executeUpdate();
         }
+    }
+
+    /** Writes the session index entries of {@code rows} (in the transaction of the mark that covers them). */
+    private static void index(Connection c, List<Entry> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO journal_session (session_id, seq) VALUES (?, ?)")) {
+            for (Entry e : rows) {
+                ps.setString(1, e.sessionId());
+                ps.setLong(2, e.seq());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * At opening: the session index entries of the rows after {@code indexed_to}, which the last
+     * writer wrote without a mark to cover them (it stopped or crashed first); the opening mark
+     * writes them.
+     */
+    private void reindex(long indexedTo) {
+        forEachRow("indexing the journal after row " + indexedTo, indexedTo + 1, r -> {
+            if (startsIndexedRun(r)) {
+                writer.unindexed.add(new Entry(r.seq(), r.kind(), r.sessionId(), r.at(), null, true));
+            }
+            return true;
+        });
+    }
+
+    /** Whether a row gets a session index entry: an admission that starts a run, or a rejection. */
+    private static boolean startsIndexedRun(JournalBlock.Row r) {
+        return r.kind().equals("REJECT") || (r.kind().equals("ADMIT") && audited(r).continues() == 0);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1056,11 +1111,21 @@ public final class JournalLedger implements OperatorLedger {
         private volatile LedgerException failure;
         private boolean stopping;
         private long markedAt = System.nanoTime();
+        /** The last row of the last group written (this thread's, or the opener's before it starts). */
+        private long written;
+        /**
+         * Session index entries of rows written but not yet in {@code journal_session}: they go in
+         * with the next replay mark, whose {@code indexed_to} then names the last row they cover.
+         * One batch per mark instead of one per group (a fifth of the writer's CPU at 16 callers).
+         * This thread's, or the opener's and closer's while it does not run.
+         */
+        private final ArrayList<Entry> unindexed = new ArrayList<>();
         final AtomicLong rows = new AtomicLong();
         final AtomicLong groups = new AtomicLong();
 
         Writer(long lastSeq) {
             this.lastSeq = lastSeq;
+            this.written = lastSeq;
             this.durable = lastSeq;
             this.last = new Group();
             this.last.complete();
@@ -1160,19 +1225,13 @@ public final class JournalLedger implements OperatorLedger {
 
         private void write(ArrayDeque<Entry> group) throws SQLException {
             try (Connection c = store.connection();
-                 PreparedStatement blocks = c.prepareStatement(JournalBlock.INSERT);
-                 PreparedStatement sessions = c.prepareStatement(
-                         "INSERT INTO journal_session (session_id, seq) VALUES (?, ?)")) {
+                 PreparedStatement blocks = c.prepareStatement(JournalBlock.INSERT)) {
                 claim.fence(c);
                 JournalBlock.Builder b = new JournalBlock.Builder();
-                boolean indexed = false;
                 for (Entry e : group) {
                     b.add(e.seq(), e.kind(), e.sessionId(), e.at(), e.body().get());
                     if (e.indexed()) {
-                        sessions.setString(1, e.sessionId());
-                        sessions.setLong(2, e.seq());
-                        sessions.addBatch();
-                        indexed = true;
+                        unindexed.add(e);
                     }
                     if (b.size() >= BLOCK_BYTES) {
                         JournalBlock.insert(blocks, b);
@@ -1182,15 +1241,18 @@ public final class JournalLedger implements OperatorLedger {
                 if (!b.isEmpty()) {
                     JournalBlock.insert(blocks, b);
                 }
-                if (indexed) {
-                    sessions.executeBatch();
-                }
                 long now = System.nanoTime();
-                if (now - markedAt >= MARK_EVERY_NANOS) {
-                    mark(c, replayFrom(durable), false);
-                    markedAt = now;
+                boolean marked = now - markedAt >= MARK_EVERY_NANOS;
+                if (marked) {
+                    index(c, unindexed);
+                    mark(c, replayFrom(durable), false, group.getLast().seq());
                 }
                 c.commit();
+                written = group.getLast().seq();
+                if (marked) {
+                    unindexed.clear();
+                    markedAt = now;
+                }
             }
         }
     }

@@ -76,7 +76,8 @@ class JournalBlockMigrationIT {
             s.execute("DROP TABLE journal_session");
             s.execute("DROP TABLE journal_block");
             s.execute("DROP TABLE journal_owner");
-            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('6', '7')");
+            s.execute("ALTER TABLE journal_mark DROP COLUMN indexed_to");
+            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('6', '7', '8')");
             s.execute("CREATE TABLE journal (seq BIGINT NOT NULL PRIMARY KEY, kind VARCHAR(10) NOT NULL, "
                     + "session_id VARCHAR(1024) NOT NULL, written_at TIMESTAMP WITH TIME ZONE NOT NULL, body VARCHAR NOT NULL)");
             s.execute("CREATE INDEX journal_session ON journal (session_id)");

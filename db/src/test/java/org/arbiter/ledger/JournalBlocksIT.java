@@ -58,7 +58,17 @@ class JournalBlocksIT extends OpenJournalLedger {
 
         // one call at a time: a block per row, many more than a page of blocks
         assertThat(JournalFixtures.number(config, "SELECT COUNT(*) FROM journal_block")).isEqualTo(181);
+        assertReadsAcrossBlocks(stops);
+
+        // the index is written with the mark: all of it once closed; the same reads from it alone
+        ledger.close();
         assertThat(JournalFixtures.number(config, "SELECT COUNT(*) FROM journal_session")).isEqualTo(61);
+        assertThat(JournalFixtures.number(config, "SELECT indexed_to FROM journal_mark")).isEqualTo(181);
+        ledger = JournalLedger.open(config);
+        assertReadsAcrossBlocks(stops);
+    }
+
+    private void assertReadsAcrossBlocks(List<ChargingRecord> stops) {
         assertThat(ledger.decisions("s07")).singleElement().satisfies(d -> {
             assertThat(d.sessionId()).isEqualTo("s07");
             assertThat(d.outcome()).isEqualTo("ADMITTED");
@@ -89,7 +99,37 @@ class JournalBlocksIT extends OpenJournalLedger {
         assertThat(ledger.decisions("x")).extracting(d -> d.outcome() + "@" + d.decidedAt().getEpochSecond() % 10)
                 .containsExactly("ADMITTED@0", "UNCHANGED@2", "REFUSED@5", "ADMITTED@6");
         // the first run, its update, the rejection and the second run: one index entry each but the update
+        ledger.close();
         assertThat(JournalFixtures.number(config, "SELECT COUNT(*) FROM journal_session WHERE session_id = 'x'")).isEqualTo(3);
+    }
+
+    @Test
+    void opensIndexTheRowsTheLastWriterLeftWithoutAMark() {
+        admit("x", T0);
+        admit("y", T0.plusSeconds(1));
+        ledger.release("x", TerminationCause.DIAMETER_LOGOUT, T0.plusSeconds(2));
+        admit("x", T0.plusSeconds(3));
+        ledger.recordRejection("z", "pcscf.example.net", LedgerFixtures.reject("r-deny"), T0.plusSeconds(4));
+        ledger.close();
+        // as a writer that stopped before its next mark leaves it: the rows after row 1 not indexed
+        JournalFixtures.execute(config, "DELETE FROM journal_session WHERE seq > 1");
+        JournalFixtures.execute(config, "UPDATE journal_mark SET indexed_to = 1");
+
+        try (JournalLedger reader = JournalLedger.openReadOnly(config)) {
+            assertThat(reader.decisions("x")).extracting(d -> d.outcome() + "@" + d.decidedAt().getEpochSecond() % 10)
+                    .as("the first run from the index, the second from the rows after indexed_to")
+                    .containsExactly("ADMITTED@0", "ADMITTED@3");
+            assertThat(reader.decisions("z")).hasSize(1);
+        }
+        assertThat(JournalFixtures.number(config, "SELECT COUNT(*) FROM journal_session")).isEqualTo(1);
+
+        ledger = JournalLedger.open(config);
+        assertThat(ledger.decisions("x")).extracting(d -> d.outcome() + "@" + d.decidedAt().getEpochSecond() % 10)
+                .containsExactly("ADMITTED@0", "ADMITTED@3");
+        assertThat(JournalFixtures.number(config, "SELECT indexed_to FROM journal_mark")).isEqualTo(5);
+        assertThat(JournalFixtures.number(config, "SELECT COUNT(*) FROM journal_session")).as("x twice, y, z").isEqualTo(4);
+        assertThat(JournalFixtures.number(config, "SELECT seq FROM journal_session WHERE session_id = 'z'")).isEqualTo(5);
+        assertThat(ledger.decisions("z")).singleElement().satisfies(d -> assertThat(d.outcome()).isEqualTo("REFUSED"));
     }
 
     @Test
