@@ -26,7 +26,8 @@ import org.arbiter.ledger.TopologyFile;
 
 /**
  * The CPU the journal ledger's own threads (the writer and the one that forces the file) spend
- * per session, at a number of callers: each caller runs {@link AdmissionBenchmark}'s session
+ * per session, and the bytes they allocate (and the whole JVM, callers included), at a number of
+ * callers: each caller runs {@link AdmissionBenchmark}'s session
  * (admit 4 holds on 3 pools each, commit, release) on a virtual thread, over and over. The
  * threads' CPU time is read (ThreadMXBean) over the last two thirds of the run, after the JIT has
  * settled, so the figure depends little on what else the machine runs; the group sizes follow
@@ -69,17 +70,22 @@ public final class JournalWriterCost {
             // the measurement window starts after the first third of the run
             LockSupport.parkNanos(seconds * 1_000_000_000L / 3);
             long cpu0 = ledgerThreadsCpu();
+            long alloc0 = ledgerThreadsAllocated();
+            long all0 = allocated();
             long n0 = sessions.get();
             long t0 = System.nanoTime();
             for (Thread t : threads) {
                 t.join();
             }
             long cpu = ledgerThreadsCpu() - cpu0;
+            long alloc = ledgerThreadsAllocated() - alloc0;
+            long all = allocated() - all0;
             long n = sessions.get() - n0;
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "callers %4d: %,d sessions in %.1f s (%,.0f/s); journal writer and sync "
-                    + "threads %.1f µs of CPU per session; database files %.1f KB per session of the run%n", callers, n, secs,
-                    n / secs, cpu / 1000.0 / n, size(dir) / 1024.0 / sessions.get());
+                    + "threads %.1f µs of CPU and %.1f KB allocated per session (the whole JVM: %.1f KB); database files "
+                    + "%.1f KB per session of the run%n", callers, n, secs, n / secs, cpu / 1000.0 / n, alloc / 1024.0 / n,
+                    all / 1024.0 / n, size(dir) / 1024.0 / sessions.get());
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -111,6 +117,23 @@ public final class JournalWriterCost {
         }
         ledger.commit(r.sessionId(), now);
         ledger.release(r.sessionId(), TerminationCause.DIAMETER_LOGOUT, now);
+    }
+
+    /** Bytes allocated by the journal ledger's threads (journal-writer, journal-sync). */
+    private static long ledgerThreadsAllocated() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("journal-")) {
+                sum += Math.max(0, mx.getThreadAllocatedBytes(t.threadId()));
+            }
+        }
+        return sum;
+    }
+
+    /** Bytes allocated by every thread of this JVM (virtual threads' by their carriers). */
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
     }
 
     /** CPU time of the journal ledger's threads (journal-writer, journal-sync), nanoseconds. */
