@@ -2,17 +2,15 @@ package org.arbiter.bench.ledger;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
+import org.arbiter.bench.BenchFiles;
 import org.arbiter.bench.rx.BenchWorld;
 import org.arbiter.core.ledger.AccessPath;
 import org.arbiter.core.ledger.Admission;
@@ -75,7 +73,12 @@ public class AdmissionBenchmark {
         ledger = OperatorLedger.open(LedgerConfig.h2File(dir), ledgerKind.equals("journal"));
         ledger.applyTopology(TopologyFile.parse("bench", new StringReader(BenchWorld.topology(LINES))), false);
         ues = BenchWorld.ueAddresses(LINES);
-        decision = Decision.accept(List.of(
+        decision = decision();
+    }
+
+    /** The decision every session carries: a voice flow and a game flow. */
+    static Decision decision() {
+        return Decision.accept(List.of(
                 new FlowGrant(new FlowKey(1, 1), "voice", 64_000, 80_000, 100, 46, 1, 1, false),
                 new FlowGrant(new FlowKey(2, 2), "fps-game", 1_000_000, 1_000_000, 40, 46, 3, 2, true)), "bench", "basic-gaming", List.of());
     }
@@ -83,15 +86,7 @@ public class AdmissionBenchmark {
     @TearDown
     public void tearDown() throws IOException {
         ledger.close();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
+        BenchFiles.deleteTree(dir);
     }
 
     private boolean session() {

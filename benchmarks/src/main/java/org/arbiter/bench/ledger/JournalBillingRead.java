@@ -1,21 +1,16 @@
 package org.arbiter.bench.ledger;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
-import org.arbiter.bench.rx.BenchWorld;
-import org.arbiter.core.policy.Decision;
+import org.arbiter.bench.BenchFiles;
 import org.arbiter.ledger.JournalLedger;
 import org.arbiter.ledger.LedgerConfig;
-import org.arbiter.ledger.TopologyFile;
 
 /**
  * What a billing read of a recent window costs as the journal grows: 16 callers run
@@ -52,20 +47,9 @@ public final class JournalBillingRead {
     private static void run(int seconds) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("journal-billing-read");
         try (JournalLedger ledger = JournalLedger.open(LedgerConfig.h2File(dir))) {
-            ledger.applyTopology(TopologyFile.parse("bench", new StringReader(BenchWorld.topology(JournalWriterCost.LINES))), false);
-            List<String> ues = BenchWorld.ueAddresses(JournalWriterCost.LINES);
-            Decision decision = JournalWriterCost.decision();
             AtomicLong sessions = new AtomicLong();
             Instant begun = Instant.now();
-            long end = System.nanoTime() + seconds * 1_000_000_000L;
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                threads.add(Thread.ofVirtual().start(() -> {
-                    while (System.nanoTime() < end) {
-                        JournalWriterCost.session(ledger, ues, decision, sessions.incrementAndGet());
-                    }
-                }));
-            }
+            List<Thread> threads = JournalWriterCost.startSessions(ledger, 16, System.nanoTime() + seconds * 1_000_000_000L, sessions);
             for (Thread t : threads) {
                 t.join();
             }
@@ -74,11 +58,7 @@ public final class JournalBillingRead {
                     sessions.get(), JournalWriterCost.size(dir) / 1e6, read(ledger, "the last second's", now.minusSeconds(1), now),
                     read(ledger, "the first second's", begun, begun.plusSeconds(1)));
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            BenchFiles.deleteTree(dir);
         }
     }
 }

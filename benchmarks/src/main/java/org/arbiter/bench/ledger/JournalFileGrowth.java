@@ -1,6 +1,5 @@
 package org.arbiter.bench.ledger;
 
-import java.io.StringReader;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,18 +7,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
-import org.arbiter.bench.rx.BenchWorld;
-import org.arbiter.core.policy.Decision;
+import org.arbiter.bench.BenchFiles;
 import org.arbiter.ledger.JournalLedger;
 import org.arbiter.ledger.LedgerConfig;
-import org.arbiter.ledger.TopologyFile;
 
 /**
  * How the journal ledger's H2 file grows under sustained load: {@code callers} virtual threads
@@ -42,19 +36,9 @@ public final class JournalFileGrowth {
         LedgerConfig config = LedgerConfig.h2File(dir);
         try (JournalLedger ledger = JournalLedger.open(config);
              Connection c = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password())) {
-            ledger.applyTopology(TopologyFile.parse("bench", new StringReader(BenchWorld.topology(JournalWriterCost.LINES))), false);
-            List<String> ues = BenchWorld.ueAddresses(JournalWriterCost.LINES);
-            Decision decision = JournalWriterCost.decision();
             AtomicLong sessions = new AtomicLong();
             long end = System.nanoTime() + seconds * 1_000_000_000L;
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                threads.add(Thread.ofVirtual().start(() -> {
-                    while (System.nanoTime() < end) {
-                        JournalWriterCost.session(ledger, ues, decision, sessions.incrementAndGet());
-                    }
-                }));
-            }
+            List<Thread> threads = JournalWriterCost.startSessions(ledger, callers, end, sessions);
             long lastSessions = 0;
             long lastSize = 0;
             long next = System.nanoTime();
@@ -76,11 +60,7 @@ public final class JournalFileGrowth {
                 t.join();
             }
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            BenchFiles.deleteTree(dir);
         }
     }
 

@@ -8,17 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.arbiter.bench.BenchFiles;
 import org.arbiter.bench.rx.BenchWorld;
 import org.arbiter.core.ledger.AdmissionRequest;
 import org.arbiter.core.policy.Decision;
-import org.arbiter.core.policy.FlowGrant;
-import org.arbiter.core.qos.FlowKey;
 import org.arbiter.core.session.TerminationCause;
 import org.arbiter.ledger.JournalLedger;
 import org.arbiter.ledger.LedgerConfig;
@@ -53,20 +51,8 @@ public final class JournalWriterCost {
     private static void run(int callers, int seconds) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("journal-writer-cost");
         try (JournalLedger ledger = JournalLedger.open(LedgerConfig.h2File(dir))) {
-            ledger.applyTopology(TopologyFile.parse("bench", new StringReader(BenchWorld.topology(LINES))), false);
-            List<String> ues = BenchWorld.ueAddresses(LINES);
-            Decision decision = decision();
             AtomicLong sessions = new AtomicLong();
-            long start = System.nanoTime();
-            long end = start + seconds * 1_000_000_000L;
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                threads.add(Thread.ofVirtual().start(() -> {
-                    while (System.nanoTime() < end) {
-                        session(ledger, ues, decision, sessions.incrementAndGet());
-                    }
-                }));
-            }
+            List<Thread> threads = startSessions(ledger, callers, System.nanoTime() + seconds * 1_000_000_000L, sessions);
             // the measurement window starts after the first third of the run
             LockSupport.parkNanos(seconds * 1_000_000_000L / 3);
             long cpu0 = ledgerThreadsCpu();
@@ -87,11 +73,7 @@ public final class JournalWriterCost {
                     + "%.1f KB per session of the run%n", callers, n, secs, n / secs, cpu / 1000.0 / n, alloc / 1024.0 / n,
                     all / 1024.0 / n, size(dir) / 1024.0 / sessions.get());
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            BenchFiles.deleteTree(dir);
         }
     }
 
@@ -101,12 +83,24 @@ public final class JournalWriterCost {
         }
     }
 
-    /** The decision every session carries: a voice flow and a game flow. */
-    static Decision decision() {
-        return Decision.accept(List.of(
-                new FlowGrant(new FlowKey(1, 1), "voice", 64_000, 80_000, 100, 46, 1, 1, false),
-                new FlowGrant(new FlowKey(2, 2), "fps-game", 1_000_000, 1_000_000, 40, 46, 3, 2, true)),
-                "bench", "basic-gaming", List.of());
+    /**
+     * Applies the benchmark topology ({@value #LINES} lines) and starts {@code callers} virtual
+     * threads, each running sessions one after the other until {@code endNanos}
+     * ({@link System#nanoTime}); every session started is counted in {@code sessions}.
+     */
+    static List<Thread> startSessions(JournalLedger ledger, int callers, long endNanos, AtomicLong sessions) throws IOException {
+        ledger.applyTopology(TopologyFile.parse("bench", new StringReader(BenchWorld.topology(LINES))), false);
+        List<String> ues = BenchWorld.ueAddresses(LINES);
+        Decision decision = AdmissionBenchmark.decision();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                while (System.nanoTime() < endNanos) {
+                    session(ledger, ues, decision, sessions.incrementAndGet());
+                }
+            }));
+        }
+        return threads;
     }
 
     static void session(JournalLedger ledger, List<String> ues, Decision decision, long n) {
@@ -122,13 +116,7 @@ public final class JournalWriterCost {
     /** Bytes allocated by the journal ledger's threads (journal-writer, journal-sync). */
     private static long ledgerThreadsAllocated() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("journal-")) {
-                sum += Math.max(0, mx.getThreadAllocatedBytes(t.threadId()));
-            }
-        }
-        return sum;
+        return sumOverLedgerThreads(mx::getThreadAllocatedBytes);
     }
 
     /** Bytes allocated by every thread of this JVM (virtual threads' by their carriers). */
@@ -139,10 +127,15 @@ public final class JournalWriterCost {
     /** CPU time of the journal ledger's threads (journal-writer, journal-sync), nanoseconds. */
     private static long ledgerThreadsCpu() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        return sumOverLedgerThreads(mx::getThreadCpuTime);
+    }
+
+    /** The sum of {@code perThread} (-1: not known, counted as 0) over the journal ledger's threads. */
+    private static long sumOverLedgerThreads(java.util.function.LongUnaryOperator perThread) {
         long sum = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("journal-")) {
-                sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+                sum += Math.max(0, perThread.applyAsLong(t.threadId()));
             }
         }
         return sum;

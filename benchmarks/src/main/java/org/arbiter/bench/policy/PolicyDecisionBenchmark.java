@@ -1,15 +1,13 @@
 package org.arbiter.bench.policy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.arbiter.bench.BenchFiles;
 import org.arbiter.bench.rx.BenchWorld;
 import org.arbiter.core.policy.Decision;
 import org.arbiter.core.policy.PolicyRequest;
@@ -68,15 +66,7 @@ public class PolicyDecisionBenchmark {
     @TearDown
     public void tearDown() throws IOException {
         engine.close();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
+        BenchFiles.deleteTree(dir);
     }
 
     /** Two flows, each evaluated against nearly all 50 rules. */
