@@ -45,6 +45,53 @@ final class JournalBlock {
     /** One journal row. */
     record Row(long seq, String kind, String sessionId, Instant at, String body) {}
 
+    /** A whole block: the range and times of its rows, and its bytes. */
+    record Data(long firstSeq, long lastSeq, Instant firstAt, Instant lastAt, byte[] bytes) {
+
+        /**
+         * The block holding rows {@code firstSeq} to {@code lastSeq} in {@code bytes}, its times read from its rows.
+         *
+         * @throws IllegalArgumentException when the bytes are not exactly those rows
+         */
+        static Data of(long firstSeq, long lastSeq, byte[] bytes) {
+            Instant first = null;
+            Instant last = null;
+            for (Row r : decode(firstSeq, lastSeq, bytes)) {
+                first = first == null || r.at().isBefore(first) ? r.at() : first;
+                last = last == null || r.at().isAfter(last) ? r.at() : last;
+            }
+            return new Data(firstSeq, lastSeq, first, last, bytes);
+        }
+
+        /** One block of the rows of consecutive blocks, {@code run} in row order. */
+        static Data join(List<Data> run) {
+            if (run.size() == 1) {
+                return run.getFirst();
+            }
+            int len = 1;
+            for (Data d : run) {
+                len += d.bytes().length - 1;
+            }
+            byte[] out = new byte[len];
+            out[0] = VERSION;
+            int at = 1;
+            Instant first = run.getFirst().firstAt();
+            Instant last = run.getFirst().lastAt();
+            for (int i = 0; i < run.size(); i++) {
+                Data d = run.get(i);
+                if (i > 0 && d.firstSeq() != run.get(i - 1).lastSeq() + 1) {
+                    throw new IllegalArgumentException("block of rows " + d.firstSeq() + " does not follow row "
+                            + run.get(i - 1).lastSeq());
+                }
+                System.arraycopy(d.bytes(), 1, out, at, d.bytes().length - 1);
+                at += d.bytes().length - 1;
+                first = d.firstAt().isBefore(first) ? d.firstAt() : first;
+                last = d.lastAt().isAfter(last) ? d.lastAt() : last;
+            }
+            return new Data(run.getFirst().firstSeq(), run.getLast().lastSeq(), first, last, out);
+        }
+    }
+
     /** Builds one block; rows are added in sequence order. */
     static final class Builder {
         private byte[] buf = new byte[8192];
@@ -121,6 +168,11 @@ final class JournalBlock {
             return Arrays.copyOf(buf, len);
         }
 
+        /** The block built. */
+        Data build() {
+            return new Data(firstSeq, lastSeq, firstAt, lastAt, bytes());
+        }
+
         private void ensure(int more) {
             if (len + more > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
@@ -150,11 +202,15 @@ final class JournalBlock {
     static final String INSERT = "INSERT INTO journal_block (first_seq, last_seq, first_at, last_at, data) VALUES (?, ?, ?, ?, ?)";
 
     static void insert(PreparedStatement ps, Builder b) throws SQLException {
-        ps.setLong(1, b.firstSeq());
-        ps.setLong(2, b.lastSeq());
-        ps.setTimestamp(3, Timestamp.from(b.firstAt()));
-        ps.setTimestamp(4, Timestamp.from(b.lastAt()));
-        ps.setBytes(5, b.bytes());
+        insert(ps, b.build());
+    }
+
+    static void insert(PreparedStatement ps, Data d) throws SQLException {
+        ps.setLong(1, d.firstSeq());
+        ps.setLong(2, d.lastSeq());
+        ps.setTimestamp(3, Timestamp.from(d.firstAt()));
+        ps.setTimestamp(4, Timestamp.from(d.lastAt()));
+        ps.setBytes(5, d.bytes());
         ps.executeUpdate();
     }
 

@@ -1,5 +1,7 @@
 package org.arbiter.ledger;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -86,6 +88,11 @@ import org.slf4j.LoggerFactory;
  * admission applied again is not checked against capacity: it was admitted then, and the
  * topology may have changed since.
  *
+ * <p><b>Journal logs.</b> On a local H2 file a group is made durable by appending its blocks to a
+ * {@link JournalLog} and forcing that, not by an H2 commit; the writer moves the logged blocks into
+ * {@code journal_block} with the mark, and the {@link Checkpointer} empties a log once the H2 file
+ * holding its rows is forced. Opening moves what the logs hold beyond the table into it first.
+ *
  * <p><b>Limits.</b> One writer: the state is this node's. On H2 the file lock keeps other processes
  * out; on PostgreSQL, {@link LedgerClaim} lets one journal ledger write a database and fences a node
  * another one took the journal over from (several writing nodes need {@link JdbcLedger}). Ended
@@ -104,8 +111,8 @@ public final class JournalLedger implements OperatorLedger {
     private static final int BLOCK_BYTES = 256 * 1024;
     /** The largest admission or rejection a journal row takes, in characters. */
     static final int MAX_ROW_CHARS = 512 * 1024;
-    /** How often the writer moves the replay mark. */
-    private static final long MARK_EVERY_NANOS = Duration.ofMillis(200).toNanos();
+    /** How often the writer moves the replay mark (and, with journal logs, the rows logged since into the table). */
+    static final Duration MARK_EVERY = Duration.ofMillis(200);
     private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
 
     private final JdbcLedger store;
@@ -132,13 +139,31 @@ public final class JournalLedger implements OperatorLedger {
     private final Thread syncerThread;
     /** Opened by the command-line tools: the state is rebuilt, nothing is written. */
     private final boolean readOnly;
+    /**
+     * The two journal logs of a local H2 file ({@link JournalLog}), which make the groups durable;
+     * the writer appends to one while the other is emptied. Null on PostgreSQL, H2 in memory or
+     * over TCP, and when opened for reading.
+     */
+    private final JournalLog[] logs;
+    /** Where a reader finds the rows logged but not yet in {@code journal_block}; null when there are no logs. */
+    private final Path[] logPaths;
+    /** Blocks logged but not yet in {@code journal_block}, in row order; guarded by itself. */
+    private final ArrayList<JournalBlock.Data> logged = new ArrayList<>();
+    private final Checkpointer checkpointer = new Checkpointer();
+    private final Thread checkpointerThread;
+    private final long markEveryNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private JournalLedger(JdbcLedger store, LedgerClaim claim, String key, long lastSeq, boolean readOnly) {
+    private JournalLedger(JdbcLedger store, LedgerClaim claim, String key, long lastSeq, boolean readOnly, JournalLog[] logs,
+                          Path[] logPaths, Duration markEvery) {
         this.store = store;
+        this.markEveryNanos = markEvery.toNanos();
         this.claim = claim;
         this.key = key;
         this.readOnly = readOnly;
+        this.logs = logs;
+        this.logPaths = logPaths;
+        this.checkpointerThread = Thread.ofPlatform().daemon().name("journal-checkpoint").unstarted(checkpointer);
         this.state = new InMemoryLedger(store.topology(), false, ids);
         this.writer = new Writer(lastSeq);
         this.writerThread = Thread.ofPlatform().daemon().name("journal-writer").unstarted(writer);
@@ -153,6 +178,11 @@ public final class JournalLedger implements OperatorLedger {
      *     sessions of the relational ledger, or its journal cannot be applied again
      */
     public static JournalLedger open(LedgerConfig config) {
+        return open(config, MARK_EVERY);
+    }
+
+    /** {@link #open(LedgerConfig)}, the writer moving the mark every {@code markEvery}. */
+    static JournalLedger open(LedgerConfig config, Duration markEvery) {
         Objects.requireNonNull(config, "config");
         String key = config.jdbcUrl().split(";", 2)[0];
         if (!OPEN.add(key)) {
@@ -160,33 +190,131 @@ public final class JournalLedger implements OperatorLedger {
         }
         JdbcLedger store = null;
         LedgerClaim claim = LedgerClaim.NONE;
+        JournalLog[] logs = null;
         try {
             store = JdbcLedger.open(config, true);
             // before anything is read: a journal taken over since is read after its last owner's last write
             claim = LedgerClaim.take(config, true);
             refuseRelationalSessions(store);
+            Path[] logPaths = logPaths(store);
+            if (logPaths != null) {
+                logs = new JournalLog[logPaths.length];
+                for (int i = 0; i < logs.length; i++) {
+                    logs[i] = JournalLog.open(logPaths[i]);
+                }
+                recover(store, logs);
+            }
             long[] mark = readMark(store);
             long lastSeq = lastSeq(store);
-            JournalLedger ledger = new JournalLedger(store, claim, key, lastSeq, false);
+            JournalLedger ledger = new JournalLedger(store, claim, key, lastSeq, false, logs, logPaths, markEvery);
             long started = System.nanoTime();
             int replayed = ledger.replay(mark[0]);
             ledger.starts.addAll(ledger.runStarts.values());
             ledger.ids.atLeast(mark[1]);
             ledger.reindex(mark[2]);
-            ledger.writeMark(mark[0] < 0);
+            ledger.writeMark(mark[0] < 0, true);
             ledger.syncerThread.start();
             ledger.writerThread.start();
+            if (logs != null) {
+                ledger.checkpointerThread.start();
+            }
             LOG.info("journal ledger open on {}: {} journal row(s) from {} applied in {} ms, {} running session(s){}",
                     config.redactedUrl(), replayed, Math.max(0, mark[0]), (System.nanoTime() - started) / 1_000_000,
                     ledger.state.activeSessions(), claim.epoch() == 0 ? "" : ", owner " + claim.epoch());
             return ledger;
         } catch (RuntimeException e) {
             OPEN.remove(key);
+            closeLogs(logs);
             if (store != null) {
                 store.close();
             }
             claim.close();
             throw e;
+        }
+    }
+
+    private static void closeLogs(JournalLog[] logs) {
+        if (logs != null) {
+            for (JournalLog l : logs) {
+                if (l != null) {
+                    l.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The two journal logs of a local H2 file database: {@code <database path>.journal.log.0} and
+     * {@code .1}; null on PostgreSQL, H2 in memory, and H2 over TCP (whose files are another host's).
+     */
+    private static Path[] logPaths(JdbcLedger store) {
+        String url = store.config().jdbcUrl();
+        if (!url.startsWith("jdbc:h2:") || Dialect.inMemory(url) || url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:")) {
+            return null;
+        }
+        try (Connection c = store.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE_PATH()")) {
+            String path = rs.next() ? rs.getString(1) : null;
+            c.rollback();
+            return path == null ? null : new Path[] {JournalLog.pathOf(path, 0), JournalLog.pathOf(path, 1)};
+        } catch (SQLException e) {
+            throw new LedgerException("finding the files of " + store.config().redactedUrl() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * At opening: the blocks of the logs that {@code journal_block} does not hold yet (the last
+     * writer stopped or crashed before it moved them) go into it, in one transaction that is
+     * forced before the logs are emptied. A block that is not exactly its rows, or rows that do
+     * not follow the table's last, stop the opening: nothing is dropped.
+     */
+    private static void recover(JdbcLedger store, JournalLog[] logs) {
+        List<JournalLog.Entry> entries = new ArrayList<>();
+        for (JournalLog log : logs) {
+            entries.addAll(log.contents().entries());
+        }
+        entries.sort(Comparator.comparingLong(JournalLog.Entry::firstSeq));
+        String where = "the journal logs " + logs[0].path() + " and " + logs[1].path();
+        long last = lastSeq(store);
+        List<JournalBlock.Data> missing = new ArrayList<>();
+        for (JournalLog.Entry e : entries) {
+            if (e.lastSeq() <= last) {
+                continue;
+            }
+            long expected = missing.isEmpty() ? last + 1 : missing.getLast().lastSeq() + 1;
+            if (e.firstSeq() != expected) {
+                throw new LedgerException(where + " hold rows " + e.firstSeq() + " to " + e.lastSeq()
+                        + " where row " + expected + " follows the journal of " + store.config().redactedUrl()
+                        + "; the ledger stays closed rather than open with rows missing");
+            }
+            try {
+                missing.add(JournalBlock.Data.of(e.firstSeq(), e.lastSeq(), e.block()));
+            } catch (IllegalArgumentException x) {
+                throw new LedgerException(where + " hold a malformed block of rows " + e.firstSeq()
+                        + " to " + e.lastSeq() + ": " + x.getMessage(), x);
+            }
+        }
+        try {
+            if (!missing.isEmpty()) {
+                try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(JournalBlock.INSERT)) {
+                    for (JournalBlock.Data d : missing) {
+                        JournalBlock.insert(ps, d);
+                    }
+                    c.commit();
+                } catch (SQLException x) {
+                    throw new LedgerException("moving " + missing.size() + " block(s) of " + where
+                            + " into " + store.config().redactedUrl() + " failed: " + x.getMessage(), x);
+                }
+                store.awaitDurable();
+                LOG.info("{}: rows {} to {} moved into the ledger database", where,
+                        missing.getFirst().firstSeq(), missing.getLast().lastSeq());
+            }
+            for (JournalLog log : logs) {
+                if (log.size() > 0) {
+                    log.clear();
+                }
+            }
+        } catch (IOException x) {
+            throw new LedgerException("emptying " + where + " failed: " + x.getMessage(), x);
         }
     }
 
@@ -198,7 +326,7 @@ public final class JournalLedger implements OperatorLedger {
         Objects.requireNonNull(config, "config");
         JdbcLedger store = JdbcLedger.open(config, true);
         try {
-            JournalLedger ledger = new JournalLedger(store, LedgerClaim.NONE, null, lastSeq(store), true);
+            JournalLedger ledger = new JournalLedger(store, LedgerClaim.NONE, null, lastSeq(store), true, null, logPaths(store), MARK_EVERY);
             ledger.replay(readMark(store)[0]);
             ledger.writer.stop();
             return ledger;
@@ -834,6 +962,55 @@ public final class JournalLedger implements OperatorLedger {
      * it returns false. A malformed block fails naming it.
      */
     private void blocks(String what, String sql, boolean descending, Bind bind, long after, Predicate<JournalBlock.Row> sink) {
+        // the logged blocks before the table: a block moved into it meanwhile is read there
+        List<JournalBlock.Data> tail = tail();
+        boolean[] stopped = {false};
+        // descending: the lowest row read from the logs; ascending: the highest read from the table
+        long[] edge = {descending ? Long.MAX_VALUE : Long.MIN_VALUE};
+        Predicate<JournalBlock.Row> pass = r -> {
+            stopped[0] = !sink.test(r);
+            return !stopped[0];
+        };
+        if (descending) {
+            for (int i = tail.size() - 1; i >= 0 && !stopped[0]; i--) {
+                List<JournalBlock.Row> rows = tailRows(what, tail.get(i));
+                for (int j = rows.size() - 1; j >= 0 && !stopped[0]; j--) {
+                    JournalBlock.Row r = rows.get(j);
+                    if (r.seq() < after) {
+                        edge[0] = r.seq();
+                        pass.test(r);
+                    }
+                }
+            }
+            if (!stopped[0]) {
+                tableBlocks(what, sql, true, bind, after, r -> r.seq() >= edge[0] || pass.test(r));
+            }
+            return;
+        }
+        tableBlocks(what, sql, false, bind, after, r -> {
+            edge[0] = Math.max(edge[0], r.seq());
+            return pass.test(r);
+        });
+        for (int i = 0; i < tail.size() && !stopped[0]; i++) {
+            for (JournalBlock.Row r : tailRows(what, tail.get(i))) {
+                if (r.seq() > edge[0] && !pass.test(r)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private List<JournalBlock.Row> tailRows(String what, JournalBlock.Data d) {
+        try {
+            return JournalBlock.decode(d.firstSeq(), d.lastSeq(), d.bytes());
+        } catch (IllegalArgumentException e) {
+            throw new LedgerException(what + ": the logged journal block of row " + d.firstSeq() + " is malformed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #blocks}, from {@code journal_block} alone. */
+    private void tableBlocks(String what, String sql, boolean descending, Bind bind, long after, Predicate<JournalBlock.Row> sink) {
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind.bind(ps);
             long next = after;
@@ -891,6 +1068,10 @@ public final class JournalLedger implements OperatorLedger {
                 writerThread.join(Duration.ofSeconds(30));
                 syncer.stop();
                 syncerThread.join(Duration.ofSeconds(30));
+                if (logs != null) {
+                    checkpointer.stop();
+                    checkpointerThread.join(Duration.ofSeconds(30));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -899,7 +1080,7 @@ public final class JournalLedger implements OperatorLedger {
                         + "was (the next open replays from it)", store.config().redactedUrl());
             } else if (writer.failure == null) {
                 try {
-                    writeMark(false);
+                    writeMark(false, true);
                 } catch (LedgerException e) {
                     // the next open replays from the last mark written: more rows, nothing lost
                     LOG.warn("closing the journal ledger on {}: {}", store.config().redactedUrl(), e.getMessage());
@@ -908,6 +1089,7 @@ public final class JournalLedger implements OperatorLedger {
             LOG.info("journal ledger closed on {} ({} journal row(s) in {} group transaction(s))",
                     store.config().redactedUrl(), writer.rows.get(), writer.groups.get());
         } finally {
+            closeLogs(logs);
             store.close();
             claim.close();
             OPEN.remove(key);
@@ -932,18 +1114,97 @@ public final class JournalLedger implements OperatorLedger {
         }
     }
 
-    private void writeMark(boolean insert) {
+    /**
+     * Writes the replay mark with the session index entries it covers and, with journal logs, the
+     * blocks logged since the last mark, in one transaction; {@code force}: then forces the
+     * database and empties the logs (opening and closing). The writer's thread, or the opener's
+     * and closer's while it does not run.
+     */
+    private void writeMark(boolean insert, boolean force) {
+        List<JournalBlock.Data> moving = logs == null ? List.of() : tail();
         try (Connection c = store.connection()) {
             claim.fence(c);
+            if (!moving.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(JournalBlock.INSERT)) {
+                    storeBlocks(ps, moving);
+                }
+            }
             index(c, writer.unindexed);
             mark(c, replayFrom(writer.durable), insert, writer.written);
             c.commit();
-            writer.unindexed.clear();
-            store.awaitDurable();
         } catch (SQLException e) {
             throw new LedgerException("writing the journal mark of " + store.config().redactedUrl() + " failed: "
                     + e.getMessage(), e);
         }
+        if (!moving.isEmpty()) {
+            synchronized (logged) {
+                logged.subList(0, moving.size()).clear();
+            }
+        }
+        writer.unindexed.clear();
+        if (force) {
+            store.awaitDurable();
+            if (logs != null) {
+                for (JournalLog l : logs) {
+                    try {
+                        l.clear();
+                    } catch (IOException e) {
+                        throw new LedgerException("emptying the journal log " + l.path() + " failed: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Stores logged blocks in {@code journal_block}, consecutive ones joined up to
+     * {@link #BLOCK_BYTES}: fewer, larger rows for the database's B-tree.
+     */
+    private static void storeBlocks(PreparedStatement ps, List<JournalBlock.Data> blocks) throws SQLException {
+        List<JournalBlock.Data> run = new ArrayList<>();
+        int bytes = 0;
+        for (JournalBlock.Data d : blocks) {
+            if (!run.isEmpty() && bytes + d.bytes().length > BLOCK_BYTES) {
+                JournalBlock.insert(ps, JournalBlock.Data.join(run));
+                run.clear();
+                bytes = 0;
+            }
+            run.add(d);
+            bytes += d.bytes().length;
+        }
+        if (!run.isEmpty()) {
+            JournalBlock.insert(ps, JournalBlock.Data.join(run));
+        }
+    }
+
+    /**
+     * The blocks logged but not yet in {@code journal_block}, in row order: this writer's; opened
+     * for reading, those of the logs' files (some may be in the table by now). Empty without logs.
+     */
+    private List<JournalBlock.Data> tail() {
+        if (logs != null) {
+            synchronized (logged) {
+                return new ArrayList<>(logged);
+            }
+        }
+        if (logPaths == null) {
+            return List.of();
+        }
+        List<JournalLog.Entry> entries = new ArrayList<>();
+        for (Path p : logPaths) {
+            entries.addAll(JournalLog.readFile(p).entries());
+        }
+        entries.sort(Comparator.comparingLong(JournalLog.Entry::firstSeq));
+        List<JournalBlock.Data> out = new ArrayList<>(entries.size());
+        for (JournalLog.Entry e : entries) {
+            try {
+                out.add(JournalBlock.Data.of(e.firstSeq(), e.lastSeq(), e.block()));
+            } catch (IllegalArgumentException x) {
+                throw new LedgerException("the journal log block of rows " + e.firstSeq() + " to " + e.lastSeq()
+                        + " is malformed: " + x.getMessage(), x);
+            }
+        }
+        return out;
     }
 
     /** @param indexedTo the last row whose session index entry, if it has one, is in {@code journal_session} */
@@ -1124,6 +1385,8 @@ public final class JournalLedger implements OperatorLedger {
          * opener's and closer's while it does not run.
          */
         private final ArrayList<IndexEntry> unindexed = new ArrayList<>();
+        /** The journal log this thread appends to (0 or 1), with logs. */
+        private int current;
         final AtomicLong rows = new AtomicLong();
         final AtomicLong groups = new AtomicLong();
 
@@ -1201,6 +1464,7 @@ public final class JournalLedger implements OperatorLedger {
                     group = open;
                     open = new Group();
                 }
+                int logIndex = current;
                 try {
                     write(rowsToWrite);
                 } catch (Exception | Error e) {
@@ -1215,7 +1479,7 @@ public final class JournalLedger implements OperatorLedger {
                     group.fail(f);
                     return;
                 }
-                syncer.committed(group, rowsToWrite.getLast().seq(), rowsToWrite.size());
+                syncer.committed(group, rowsToWrite.getLast().seq(), rowsToWrite.size(), logIndex);
             }
         }
 
@@ -1227,7 +1491,66 @@ public final class JournalLedger implements OperatorLedger {
             open.fail(f);
         }
 
+        /** With journal logs: appends the group's blocks to the current log; every 200 ms, the mark moves them into the table. */
+        private void writeLogged(ArrayDeque<Entry> group) {
+            JournalLog log = logs[current];
+            List<JournalBlock.Data> blocks = new ArrayList<>(1);
+            JournalBlock.Builder b = new JournalBlock.Builder();
+            for (Entry e : group) {
+                b.add(e.seq(), e.kind(), e.sessionId(), e.at(), e.body().get());
+                if (e.indexed()) {
+                    unindexed.add(new IndexEntry(e.sessionId(), e.seq()));
+                }
+                if (b.size() >= BLOCK_BYTES) {
+                    blocks.add(b.build());
+                    b = new JournalBlock.Builder();
+                }
+            }
+            if (!b.isEmpty()) {
+                blocks.add(b.build());
+            }
+            long before = log.size();
+            try {
+                log.append(blocks);
+            } catch (IOException e) {
+                throw new LedgerException("appending " + group.size() + " journal row(s) to the journal log " + log.path()
+                        + " failed: " + e.getMessage(), e);
+            }
+            synchronized (logged) {
+                logged.addAll(blocks);
+            }
+            written = group.getLast().seq();
+            long now = System.nanoTime();
+            if (now - markedAt >= markEveryNanos) {
+                try {
+                    writeMark(false, false);
+                } catch (RuntimeException e) {
+                    // the group fails: its rows leave the log again, so that no opening brings them back
+                    synchronized (logged) {
+                        logged.subList(logged.size() - blocks.size(), logged.size()).clear();
+                    }
+                    try {
+                        log.cut(before);
+                    } catch (IOException x) {
+                        e.addSuppressed(x);
+                    }
+                    throw e;
+                }
+                markedAt = now;
+                // every row of this log is in the table now: move on to the other log, once it is
+                // empty, and have this one emptied after the database is forced
+                JournalLog other = logs[1 - current];
+                if (other.size() == 0 && checkpointer.offer(log)) {
+                    current = 1 - current;
+                }
+            }
+        }
+
         private void write(ArrayDeque<Entry> group) throws SQLException {
+            if (logs != null) {
+                writeLogged(group);
+                return;
+            }
             try (Connection c = store.connection();
                  PreparedStatement blocks = c.prepareStatement(JournalBlock.INSERT)) {
                 claim.fence(c);
@@ -1246,7 +1569,7 @@ public final class JournalLedger implements OperatorLedger {
                     JournalBlock.insert(blocks, b);
                 }
                 long now = System.nanoTime();
-                boolean marked = now - markedAt >= MARK_EVERY_NANOS;
+                boolean marked = now - markedAt >= markEveryNanos;
                 if (marked) {
                     index(c, unindexed);
                     mark(c, replayFrom(durable), false, group.getLast().seq());
@@ -1271,7 +1594,8 @@ public final class JournalLedger implements OperatorLedger {
      * writer.
      */
     private final class Syncer implements Runnable {
-        private record Committed(Group group, long lastSeq, int rows) {}
+        /** A group written; {@code log}: the journal log it went to, with logs. */
+        private record Committed(Group group, long lastSeq, int rows, int log) {}
 
         /*
          * A lock rather than this object's monitor: the writer hands over every group here, and
@@ -1283,14 +1607,14 @@ public final class JournalLedger implements OperatorLedger {
         private boolean stopping;
         private LedgerException failure;
 
-        void committed(Group group, long lastSeq, int rows) {
+        void committed(Group group, long lastSeq, int rows, int log) {
             lock.lock();
             try {
                 if (failure != null) {
                     group.fail(failure);
                     return;
                 }
-                committed.add(new Committed(group, lastSeq, rows));
+                committed.add(new Committed(group, lastSeq, rows, log));
                 if (committed.size() == 1) {
                     changed.signalAll();
                 }
@@ -1326,6 +1650,23 @@ public final class JournalLedger implements OperatorLedger {
             }
         }
 
+        /** Forces the groups: the journal logs they went to, or the database. */
+        private void force(ArrayDeque<Committed> groups) throws IOException {
+            if (logs == null) {
+                store.awaitDurable();
+                return;
+            }
+            boolean[] written = new boolean[logs.length];
+            for (Committed g : groups) {
+                written[g.log()] = true;
+            }
+            for (int i = 0; i < logs.length; i++) {
+                if (written[i]) {
+                    logs[i].force();
+                }
+            }
+        }
+
         @Override
         public void run() {
             while (true) {
@@ -1349,7 +1690,7 @@ public final class JournalLedger implements OperatorLedger {
                     lock.unlock();
                 }
                 try {
-                    store.awaitDurable();
+                    force(toForce);
                 } catch (Exception | Error e) {
                     LOG.error("forcing {} journal group(s) to disk failed on {}; the ledger fails closed: {}", toForce.size(),
                             store.config().redactedUrl(), e.getMessage());
@@ -1375,6 +1716,70 @@ public final class JournalLedger implements OperatorLedger {
                     writer.rows.addAndGet(g.rows());
                     writer.groups.incrementAndGet();
                     g.group().complete();
+                }
+            }
+        }
+    }
+
+    /**
+     * Empties the journal log the writer has moved on from: forces the database, which holds every
+     * row of that log since the mark that preceded the move, then truncates the log. The writer
+     * moves back to a log only once it is empty.
+     *
+     * <p>States: idle → (offer) emptying → idle; any → (stop) ends, leaving a log offered since to
+     * the closing mark, which empties both; emptying → (a failed force or truncation) failed, which
+     * fails the ledger closed and keeps the log's rows for the next open.
+     */
+    private final class Checkpointer implements Runnable {
+        private JournalLog offered;
+        private boolean busy;
+        private boolean stopping;
+
+        /** Has {@code log} emptied; false (nothing done) while another one is being emptied. */
+        synchronized boolean offer(JournalLog log) {
+            if (offered != null || busy || stopping) {
+                return false;
+            }
+            offered = log;
+            notifyAll();
+            return true;
+        }
+
+        synchronized void stop() {
+            stopping = true;
+            notifyAll();
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                JournalLog log;
+                synchronized (this) {
+                    while (offered == null && !stopping) {
+                        try {
+                            wait();
+                        } catch (InterruptedException e) {
+                            stopping = true;
+                        }
+                    }
+                    if (stopping) {
+                        return;
+                    }
+                    log = offered;
+                    offered = null;
+                    busy = true;
+                }
+                try {
+                    store.awaitDurable();
+                    log.clear();
+                } catch (Exception | Error e) {
+                    LOG.error("emptying the journal log {} failed; the ledger fails closed: {}", log.path(), e.getMessage());
+                    writer.fail(e instanceof LedgerException le ? le
+                            : new LedgerException("emptying the journal log " + log.path() + " failed: " + e.getMessage(), e));
+                    return;
+                }
+                synchronized (this) {
+                    busy = false;
                 }
             }
         }

@@ -39,7 +39,8 @@ class H2CompactionIT {
     @Test
     void theLiveShareOfABusyJournalFilesChunksRisesWhileTheLedgerRuns() throws Exception {
         LedgerConfig config = LedgerConfig.h2File(dir);
-        try (JournalLedger ledger = JournalFixtures.open(config, LedgerFixtures.smallTopology());
+        // a mark after every group: an H2 commit (a chunk) per group, many chunks for the compactor
+        try (JournalLedger ledger = JournalFixtures.open(config, LedgerFixtures.smallTopology(), Duration.ZERO);
              Connection c = JournalFixtures.connect(config)) {
             // chunks become rewritable once H2's retention time (45 s by default) has passed
             try (Statement s = c.createStatement()) {

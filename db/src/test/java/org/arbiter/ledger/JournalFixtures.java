@@ -2,12 +2,15 @@ package org.arbiter.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,12 @@ final class JournalFixtures {
 
     /** Opens the journal ledger and makes its topology {@code topology}. */
     static JournalLedger open(LedgerConfig config, Topology topology) {
-        JournalLedger ledger = JournalLedger.open(config);
+        return open(config, topology, JournalLedger.MARK_EVERY);
+    }
+
+    /** Opens the journal ledger, its writer moving the mark every {@code markEvery}, and makes its topology {@code topology}. */
+    static JournalLedger open(LedgerConfig config, Topology topology, java.time.Duration markEvery) {
+        JournalLedger ledger = JournalLedger.open(config, markEvery);
         try {
             ledger.applyTopology(topology, false);
         } catch (RuntimeException e) {
@@ -72,9 +80,18 @@ final class JournalFixtures {
         }
     }
 
-    /** Every journal row, oldest first, decoded from the blocks. */
+    /**
+     * Every journal row, oldest first, decoded from the blocks: those of the table, then, on an
+     * H2 file, those still only in the journal logs (the writer moves them every 200 ms).
+     */
     static List<JournalBlock.Row> rows(LedgerConfig config) {
         List<JournalBlock.Row> out = new ArrayList<>();
+        // the logs first: rows moved into the table meanwhile are read there
+        List<JournalLog.Entry> logged = new ArrayList<>();
+        for (Path p : logPaths(config)) {
+            logged.addAll(JournalLog.readFile(p).entries());
+        }
+        logged.sort(Comparator.comparingLong(JournalLog.Entry::firstSeq));
         try (Connection c = connect(config);
              PreparedStatement ps = c.prepareStatement("SELECT first_seq, last_seq, data FROM journal_block ORDER BY first_seq");
              ResultSet rs = ps.executeQuery()) {
@@ -84,7 +101,28 @@ final class JournalFixtures {
         } catch (SQLException e) {
             throw new AssertionError(e);
         }
+        long last = out.isEmpty() ? 0 : out.getLast().seq();
+        for (JournalLog.Entry e : logged) {
+            for (JournalBlock.Row r : JournalBlock.decode(e.firstSeq(), e.lastSeq(), e.block())) {
+                if (r.seq() > last) {
+                    out.add(r);
+                }
+            }
+        }
         return out;
+    }
+
+    /** The journal logs of an H2 file database; none for another database. */
+    static List<Path> logPaths(LedgerConfig config) {
+        if (!config.jdbcUrl().startsWith("jdbc:h2:file:")) {
+            return List.of();
+        }
+        try (Connection c = connect(config); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE_PATH()")) {
+            rs.next();
+            return List.of(JournalLog.pathOf(rs.getString(1), 0), JournalLog.pathOf(rs.getString(1), 1));
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** The number of journal rows of one kind, or of every kind when {@code kind} is null. */

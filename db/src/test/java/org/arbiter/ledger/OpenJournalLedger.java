@@ -20,7 +20,12 @@ abstract class OpenJournalLedger {
     @BeforeEach
     void openLedger() {
         config = freshDatabase();
-        ledger = JournalFixtures.open(config, LedgerFixtures.smallTopology());
+        ledger = JournalFixtures.open(config, LedgerFixtures.smallTopology(), markEvery());
+    }
+
+    /** How often the writer moves the mark: as it runs, unless a subclass gives another interval. */
+    protected java.time.Duration markEvery() {
+        return JournalLedger.MARK_EVERY;
     }
 
     /** The configuration of a fresh, empty database. */

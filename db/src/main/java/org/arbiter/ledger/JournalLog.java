@@ -1,0 +1,304 @@
+package org.arbiter.ledger;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.arbiter.core.ledger.Ledger.LedgerException;
+
+/**
+ * A journal log file beside an H2 ledger file ({@code <database>.journal.log.0} and {@code .1}):
+ * the journal writer appends every group's blocks to one of them and forces it, which makes the
+ * group durable; about every 200 ms the blocks logged since go into {@code journal_block} in one
+ * H2 transaction, and the writer moves on to the other log while this one is emptied.
+ *
+ * <p><b>Why.</b> H2 rewrites the pages of every B-tree a commit touches, so a group commit cost the
+ * writer about the same CPU whatever its size, and the writer commits once per force: most of the
+ * full path's CPU at moderate rates. Appending to a file costs only the group's bytes.
+ *
+ * <pre>
+ *   log     := record*
+ *   record  := magic(4 = "AJL1") length(4) crc32c(4, of payload) payload
+ *   payload := firstSeq(8) lastSeq(8) block        (block: {@link JournalBlock}'s format)
+ * </pre>
+ *
+ * Numbers are big-endian. Records follow each other in row order with no gap. The file is
+ * emptied once the blocks it holds are in the H2 file and that file is forced; rows it still holds
+ * that the H2 file has too are passed over when it is read.
+ *
+ * <p><b>A damaged log.</b> A crash while a record was written leaves it torn at the end of the
+ * file; its rows were never reported durable, and reading stops before it. A damaged record that
+ * a whole record still follows is not a torn end: reading fails, naming the file and the offset,
+ * rather than drop rows that were reported durable.
+ *
+ * <p>One process writes the log: opening it takes an exclusive lock of the file.
+ */
+final class JournalLog implements AutoCloseable {
+
+    static final int MAGIC = 0x414A4C31;
+    static final int HEADER = 12;
+    private static final int SEQS = 16;
+    /** The largest payload a record may claim: a block is at most a few rows of 512 K characters. */
+    static final int MAX_PAYLOAD = 64 * 1024 * 1024;
+
+    /** One record: a block holding rows {@code firstSeq} to {@code lastSeq}. */
+    record Entry(long firstSeq, long lastSeq, byte[] block) {}
+
+    /** What reading a log found: its records in order, and where the valid part ends. */
+    record Contents(List<Entry> entries, long validBytes, long fileBytes) {
+        boolean tornEnd() {
+            return validBytes < fileBytes;
+        }
+    }
+
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+    /** Bytes in the log: the writer's, read by it and by the thread that empties the log. */
+    private volatile long size;
+
+    private JournalLog(Path path, FileChannel channel, FileLock lock, long size) {
+        this.path = path;
+        this.channel = channel;
+        this.lock = lock;
+        this.size = size;
+    }
+
+    /** Log {@code n} of the H2 database whose files are {@code database}{@code .mv.db} and so on. */
+    static Path pathOf(String database, int n) {
+        return Path.of(database + ".journal.log." + n);
+    }
+
+    /**
+     * Opens the log for writing, locked against every other process, and cuts a torn end off.
+     *
+     * @throws LedgerException when the log is locked by another process, cannot be read or written, or is damaged
+     */
+    static JournalLog open(Path path) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new LedgerException("the journal log " + path + " is locked by another process: one process writes a journal ledger");
+            }
+            Contents c = read(ch, path);
+            JournalLog log = new JournalLog(path, ch, lock, c.validBytes());
+            if (c.tornEnd()) {
+                ch.truncate(c.validBytes());
+                ch.force(true);
+            }
+            return log;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new LedgerException("opening the journal log " + path + " failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    /**
+     * Reads the log at {@code path} without locking it (a reader beside the writer); none is an
+     * empty log. A read that finds damage is tried twice more: the writer may have emptied the log
+     * and written it again while it was read.
+     */
+    static Contents readFile(Path path) {
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.exists(path)) {
+                return new Contents(List.of(), 0, 0);
+            }
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                return read(ch, path);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return new Contents(List.of(), 0, 0);
+            } catch (IOException e) {
+                throw new LedgerException("reading the journal log " + path + " failed: " + e.getMessage(), e);
+            } catch (LedgerException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The records of this log, read from its file. */
+    Contents contents() {
+        try {
+            return read(channel, path);
+        } catch (IOException e) {
+            throw new LedgerException("reading the journal log " + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Bytes in the log. */
+    long size() {
+        return size;
+    }
+
+    /**
+     * Appends a record of each block, in one write; {@link #force} makes them durable. A failed
+     * write is cut off the log again, as far as the file allows.
+     */
+    void append(List<JournalBlock.Data> blocks) throws IOException {
+        int len = 0;
+        for (JournalBlock.Data d : blocks) {
+            len += HEADER + SEQS + d.bytes().length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(len);
+        CRC32C crc = new CRC32C();
+        for (JournalBlock.Data d : blocks) {
+            int start = buf.position();
+            buf.putInt(MAGIC).putInt(SEQS + d.bytes().length).putInt(0).putLong(d.firstSeq()).putLong(d.lastSeq()).put(d.bytes());
+            crc.reset();
+            crc.update(buf.array(), start + HEADER, SEQS + d.bytes().length);
+            buf.putInt(start + 8, (int) crc.getValue());
+        }
+        buf.flip();
+        long at = size;
+        try {
+            while (buf.hasRemaining()) {
+                at += channel.write(buf, at);
+            }
+        } catch (IOException e) {
+            try {
+                channel.truncate(size);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        size = at;
+    }
+
+    /** Forces every record appended so far to the device. */
+    void force() throws IOException {
+        channel.force(false);
+    }
+
+    /** Cuts the log back to its first {@code bytes}: the records after them belong to a group that failed. */
+    void cut(long bytes) throws IOException {
+        channel.truncate(bytes);
+        size = bytes;
+    }
+
+    /** Empties the log: every row it held is on disk elsewhere. */
+    void clear() throws IOException {
+        channel.truncate(0);
+        channel.force(true);
+        size = 0;
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+        } catch (IOException e) {
+            // the channel's close releases it too
+        }
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // nothing was written through it that is not forced
+            }
+        }
+    }
+
+    private static Contents read(FileChannel ch, Path path) throws IOException {
+        long fileBytes = ch.size();
+        if (fileBytes > Integer.MAX_VALUE) {
+            throw new LedgerException("the journal log " + path + " is " + fileBytes + " bytes long: it is emptied every few "
+                    + "hundred milliseconds, so it is not a journal log this ledger wrote");
+        }
+        ByteBuffer all = ByteBuffer.allocate((int) fileBytes);
+        while (all.hasRemaining()) {
+            if (ch.read(all, all.position()) < 0) {
+                break;
+            }
+        }
+        all.flip();
+        byte[] bytes = all.array();
+        int n = all.limit();
+        List<Entry> entries = new ArrayList<>();
+        int at = 0;
+        while (at < n) {
+            Entry e = record(bytes, at, n);
+            if (e == null) {
+                int next = nextRecord(bytes, at + 1, n);
+                if (next >= 0) {
+                    throw new LedgerException("the journal log " + path + " is damaged at byte " + at + ", and a whole record "
+                            + "follows at byte " + next + ": rows reported durable may be in it, so the ledger does not "
+                            + "open (restore the log, or move it away to open without its rows)");
+                }
+                break;
+            }
+            if (!entries.isEmpty() && e.firstSeq() != entries.getLast().lastSeq() + 1) {
+                throw new LedgerException("the journal log " + path + " holds rows " + e.firstSeq() + " to " + e.lastSeq()
+                        + " at byte " + at + " after row " + entries.getLast().lastSeq() + ": rows are missing");
+            }
+            entries.add(e);
+            at += HEADER + SEQS + e.block().length;
+        }
+        return new Contents(entries, at, n);
+    }
+
+    /** The whole record at {@code at}, or null when there is none there (torn, damaged or not a record). */
+    private static Entry record(byte[] b, int at, int n) {
+        if (n - at < HEADER + SEQS) {
+            return null;
+        }
+        ByteBuffer h = ByteBuffer.wrap(b, at, n - at);
+        if (h.getInt() != MAGIC) {
+            return null;
+        }
+        int length = h.getInt();
+        int crc = h.getInt();
+        if (length < SEQS || length > MAX_PAYLOAD || length > n - at - HEADER) {
+            return null;
+        }
+        CRC32C c = new CRC32C();
+        c.update(b, at + HEADER, length);
+        if ((int) c.getValue() != crc) {
+            return null;
+        }
+        long firstSeq = h.getLong();
+        long lastSeq = h.getLong();
+        if (firstSeq <= 0 || lastSeq < firstSeq) {
+            return null;
+        }
+        byte[] block = new byte[length - SEQS];
+        System.arraycopy(b, at + HEADER + SEQS, block, 0, block.length);
+        return new Entry(firstSeq, lastSeq, block);
+    }
+
+    /** The offset of the first whole record from {@code from} on, or -1. */
+    private static int nextRecord(byte[] b, int from, int n) {
+        for (int i = from; i + HEADER + SEQS <= n; i++) {
+            if (b[i] == 0x41 && record(b, i, n) != null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

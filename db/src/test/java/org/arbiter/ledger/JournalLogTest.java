@@ -1,0 +1,149 @@
+package org.arbiter.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.arbiter.core.ledger.Ledger.LedgerException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The journal log file: records come back in order, a torn end is cut off, damage before a whole record stops. */
+class JournalLogTest {
+
+    private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private static JournalBlock.Data block(long firstSeq, int rows) {
+        JournalBlock.Builder b = new JournalBlock.Builder();
+        for (int i = 0; i < rows; i++) {
+            b.add(firstSeq + i, "COMMIT", "s;" + (firstSeq + i), T.plusSeconds(i), "");
+        }
+        return b.build();
+    }
+
+    private Path log() {
+        return JournalLog.pathOf(dir.resolve("arbiter").toString(), 0);
+    }
+
+    /** Writes blocks of rows 1-2, 3-5 and 6 in two appends; returns the file's length after the first append. */
+    private long threeRecords() throws IOException {
+        try (JournalLog log = JournalLog.open(log())) {
+            log.append(List.of(block(1, 2), block(3, 3)));
+            long first = log.size();
+            log.append(List.of(block(6, 1)));
+            log.force();
+            return first;
+        }
+    }
+
+    @Test
+    void recordsComeBackInOrderWithTheirRowsAndTheLogIsNamedAfterTheDatabase() throws IOException {
+        threeRecords();
+
+        JournalLog.Contents c = JournalLog.readFile(log());
+
+        assertThat(log().getFileName().toString()).isEqualTo("arbiter.journal.log.0");
+        assertThat(c.entries()).extracting(JournalLog.Entry::firstSeq, JournalLog.Entry::lastSeq)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 2L), org.assertj.core.groups.Tuple.tuple(3L, 5L),
+                        org.assertj.core.groups.Tuple.tuple(6L, 6L));
+        assertThat(JournalBlock.decode(3, 5, c.entries().get(1).block())).extracting(JournalBlock.Row::sessionId)
+                .containsExactly("s;3", "s;4", "s;5");
+        assertThat(c.tornEnd()).isFalse();
+        assertThat(c.validBytes()).isEqualTo(Files.size(log()));
+    }
+
+    @Test
+    void aTornEndIsCutOffWhenTheLogOpensAndTheRecordsBeforeItStay() throws IOException {
+        long first = threeRecords();
+        long whole = Files.size(log());
+        try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
+            f.setLength(whole - 3);
+        }
+
+        assertThat(JournalLog.readFile(log()).tornEnd()).isTrue();
+        try (JournalLog log = JournalLog.open(log())) {
+            assertThat(log.size()).isEqualTo(first);
+            assertThat(log.contents().entries()).extracting(JournalLog.Entry::lastSeq).containsExactly(2L, 5L);
+        }
+        assertThat(Files.size(log())).isEqualTo(first);
+    }
+
+    @Test
+    void zerosAfterTheLastRecordAreATornEnd() throws IOException {
+        long first;
+        try (JournalLog log = JournalLog.open(log())) {
+            log.append(List.of(block(1, 2)));
+            first = log.size();
+        }
+        Files.write(log(), new byte[4096], java.nio.file.StandardOpenOption.APPEND);
+
+        try (JournalLog log = JournalLog.open(log())) {
+            assertThat(log.size()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void aDamagedRecordThatAWholeRecordFollowsStopsTheOpeningAndChangesNothing() throws IOException {
+        threeRecords();
+        long whole = Files.size(log());
+        try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
+            // a byte of the first record's block
+            f.seek(JournalLog.HEADER + 16 + 3);
+            int b = f.read();
+            f.seek(JournalLog.HEADER + 16 + 3);
+            f.write(b ^ 0x5a);
+        }
+
+        assertThatThrownBy(() -> JournalLog.open(log())).isInstanceOf(LedgerException.class)
+                .hasMessageContaining(log().toString()).hasMessageContaining("damaged at byte 0")
+                .hasMessageContaining("a whole record follows");
+        assertThat(Files.size(log())).isEqualTo(whole);
+    }
+
+    @Test
+    void recordsWithRowsMissingBetweenThemStopTheReading() throws IOException {
+        try (JournalLog log = JournalLog.open(log())) {
+            log.append(List.of(block(1, 2), block(4, 1)));
+        }
+
+        assertThatThrownBy(() -> JournalLog.readFile(log())).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("holds rows 4 to 4").hasMessageContaining("after row 2: rows are missing");
+    }
+
+    @Test
+    void oneWriterAtATimeAndEmptyingLeavesNothing() throws IOException {
+        try (JournalLog log = JournalLog.open(log())) {
+            log.append(List.of(block(1, 2)));
+            assertThatThrownBy(() -> JournalLog.open(log())).isInstanceOf(LedgerException.class)
+                    .hasMessageContaining("is locked by another process");
+            log.clear();
+            assertThat(log.size()).isZero();
+            log.append(List.of(block(3, 1)));
+            assertThat(log.contents().entries()).extracting(JournalLog.Entry::firstSeq).containsExactly(3L);
+        }
+        assertThat(JournalLog.readFile(dir.resolve("none"))).isEqualTo(new JournalLog.Contents(List.of(), 0, 0));
+    }
+
+    @Test
+    void consecutiveBlocksJoinIntoOneWithTheirTimes() {
+        JournalBlock.Data joined = JournalBlock.Data.join(List.of(block(1, 2), block(3, 3)));
+
+        assertThat(joined.firstSeq()).isEqualTo(1);
+        assertThat(joined.lastSeq()).isEqualTo(5);
+        assertThat(joined.firstAt()).isEqualTo(T);
+        assertThat(joined.lastAt()).isEqualTo(T.plusSeconds(2));
+        assertThat(JournalBlock.decode(1, 5, joined.bytes())).extracting(JournalBlock.Row::sessionId)
+                .containsExactly("s;1", "s;2", "s;3", "s;4", "s;5");
+        assertThat(JournalBlock.Data.of(1, 5, joined.bytes())).usingRecursiveComparison().isEqualTo(joined);
+        assertThatThrownBy(() -> JournalBlock.Data.join(List.of(block(1, 2), block(4, 1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not follow row 2");
+    }
+}
