@@ -22,7 +22,8 @@ import org.arbiter.core.session.TerminationCause;
  * {@code ADMITTED <sid>}, {@code COMMITTED <sid>}, {@code RELEASED <sid>}. Each worker keeps a
  * few sessions running and releases the oldest beyond them, so the replay mark moves on.
  *
- * <p>Arguments: JDBC URL, user, number of threads.
+ * <p>Arguments: JDBC URL, user, number of threads, and how often the writer moves the mark in
+ * milliseconds (default as it runs).
  */
 public final class JournalCrashChild {
 
@@ -34,7 +35,8 @@ public final class JournalCrashChild {
         LedgerConfig config = LedgerConfig.of(args[0], args[1], "");
         int threads = Integer.parseInt(args[2]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        JournalLedger ledger = JournalLedger.open(config.withMaxPoolSize(threads + 2));
+        Duration markEvery = args.length > 3 ? Duration.ofMillis(Long.parseLong(args[3])) : JournalLedger.MARK_EVERY;
+        JournalLedger ledger = JournalLedger.open(config.withMaxPoolSize(threads + 2), markEvery);
         ScheduledExecutorService interims = Executors.newSingleThreadScheduledExecutor();
         interims.scheduleWithFixedDelay(() -> ledger.writeInterim(Instant.now(), Duration.ofMillis(50), 1_000),
                 10, 10, TimeUnit.MILLISECONDS);

@@ -42,12 +42,35 @@ class JournalCrashIT {
     void aKilledProcessLeavesAJournalThatRebuildsWhatItWasTold() throws Exception {
         LedgerConfig config = freshDatabase();
         JournalFixtures.open(config, Hammer.contendedTopology()).close();
+        Map<String, String> told = runAndKill(config, ADMISSIONS, RUN_AT_LEAST_NANOS);
+        long replayFrom = JournalFixtures.replayFrom(config);
+        long rows = JournalFixtures.count(config, null);
+        assertThat(replayFrom).as("the writer moved the replay mark past the start of the journal").isGreaterThan(1);
+
+        try (JournalLedger restarted = JournalLedger.open(config)) {
+            int running = assertRebuildsWhatItWasTold(config, restarted, told);
+            System.out.println("crash[journal]: killed after " + told.size() + " sessions reported, " + rows
+                    + " journal rows, replayed from row " + replayFrom + ", " + running + " sessions running, pools consistent");
+        }
+    }
+
+    /**
+     * Runs {@link JournalCrashChild} on {@code config} (its writer moving the mark every
+     * {@code markEveryMillis}) until it has reported {@code admissions} admissions and run
+     * {@code runAtLeastNanos}, then kills it (SIGKILL). Returns what it reported: Session-Id to
+     * ADMITTED, COMMITTED or RELEASED, the last for each.
+     */
+    static Map<String, String> runAndKill(LedgerConfig config, int admissions, long runAtLeastNanos, long... markEveryMillis)
+            throws Exception {
         Map<String, String> told = new HashMap<>();
         int admitted = 0;
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Xmx256m", JournalCrashChild.class.getName(),
-                config.jdbcUrl(), config.user(), "4")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                config.jdbcUrl(), config.user(), "4"));
+        for (long m : markEveryMillis) {
+            cmd.add(Long.toString(m));
+        }
+        Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             long ready = Long.MAX_VALUE;
@@ -64,7 +87,7 @@ class JournalCrashIT {
                         admitted++;
                     }
                 }
-                if (admitted >= ADMISSIONS && System.nanoTime() - ready >= RUN_AT_LEAST_NANOS) {
+                if (admitted >= admissions && System.nanoTime() - ready >= runAtLeastNanos) {
                     break;
                 }
             }
@@ -73,45 +96,45 @@ class JournalCrashIT {
         } finally {
             child.destroyForcibly();
         }
-        assertThat(admitted).as("the child must have admitted before it was killed").isGreaterThanOrEqualTo(ADMISSIONS);
+        assertThat(admitted).as("the child must have admitted before it was killed").isGreaterThanOrEqualTo(admissions);
         assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
-        long replayFrom = JournalFixtures.replayFrom(config);
-        long rows = JournalFixtures.count(config, null);
-        assertThat(replayFrom).as("the writer moved the replay mark past the start of the journal").isGreaterThan(1);
+        return told;
+    }
 
-        try (JournalLedger restarted = JournalLedger.open(config)) {
-            List<String> wrong = new ArrayList<>();
-            for (Map.Entry<String, String> e : told.entrySet()) {
-                SessionView v = restarted.session(e.getKey()).orElse(null);
-                List<HoldState> states = v == null ? List.of() : v.holds().stream().map(Hold::state).distinct().toList();
-                // the commit or the release may have returned without being reported: the ledger may
-                // be ahead of what the process printed, never behind it; a session gone without being
-                // reported released must have its release in the journal
-                boolean releasedUnreported = v == null && !e.getValue().equals("RELEASED")
-                        && JournalFixtures.kinds(config, e.getKey()).contains("RELEASE");
-                boolean ok = switch (e.getValue()) {
-                    case "ADMITTED" -> states.equals(List.of(HoldState.RESERVED)) || states.equals(List.of(HoldState.COMMITTED))
-                            || releasedUnreported;
-                    case "COMMITTED" -> states.equals(List.of(HoldState.COMMITTED)) || releasedUnreported;
-                    case "RELEASED" -> v == null;
-                    default -> false;
-                };
-                if (!ok || (v != null && v.holds().size() != 6)) {
-                    wrong.add(e.getKey() + " told " + e.getValue() + " but found " + (v == null ? "nothing" : v.holds()));
-                }
+    /**
+     * Checks that {@code restarted} holds everything the killed process reported, nothing it
+     * released, and pools that count exactly the holds of the running sessions; returns how many run.
+     */
+    static int assertRebuildsWhatItWasTold(LedgerConfig config, JournalLedger restarted, Map<String, String> told) {
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, String> e : told.entrySet()) {
+            SessionView v = restarted.session(e.getKey()).orElse(null);
+            List<HoldState> states = v == null ? List.of() : v.holds().stream().map(Hold::state).distinct().toList();
+            // the commit or the release may have returned without being reported: the ledger may
+            // be ahead of what the process printed, never behind it; a session gone without being
+            // reported released must have its release in the journal
+            boolean releasedUnreported = v == null && !e.getValue().equals("RELEASED")
+                    && JournalFixtures.kinds(config, e.getKey()).contains("RELEASE");
+            boolean ok = switch (e.getValue()) {
+                case "ADMITTED" -> states.equals(List.of(HoldState.RESERVED)) || states.equals(List.of(HoldState.COMMITTED))
+                        || releasedUnreported;
+                case "COMMITTED" -> states.equals(List.of(HoldState.COMMITTED)) || releasedUnreported;
+                case "RELEASED" -> v == null;
+                default -> false;
+            };
+            if (!ok || (v != null && v.holds().size() != 6)) {
+                wrong.add(e.getKey() + " told " + e.getValue() + " but found " + (v == null ? "nothing" : v.holds()));
             }
-            assertThat(wrong).isEmpty();
-
-            Map<String, SessionView> running = JournalFixtures.running(restarted);
-            List<PoolUsage> pools = restarted.pools();
-            assertThat(JournalFixtures.overbooked(pools)).isEmpty();
-            assertThat(JournalFixtures.use(pools)).isEqualTo(JournalFixtures.sumOfActiveHolds(pools, running.values()));
-            assertThat(pools).anyMatch(u -> u.usedUplinkBps() > 0);
-            assertThat(running.values().stream().flatMap(v -> v.holds().stream()).map(Hold::holdId))
-                    .doesNotHaveDuplicates();
-            System.out.println("crash[journal]: killed after " + admitted + " admissions (" + told.size()
-                    + " sessions reported), " + rows + " journal rows, replayed from row " + replayFrom + ", "
-                    + running.size() + " sessions running, pools consistent");
         }
+        assertThat(wrong).isEmpty();
+
+        Map<String, SessionView> running = JournalFixtures.running(restarted);
+        List<PoolUsage> pools = restarted.pools();
+        assertThat(JournalFixtures.overbooked(pools)).isEmpty();
+        assertThat(JournalFixtures.use(pools)).isEqualTo(JournalFixtures.sumOfActiveHolds(pools, running.values()));
+        assertThat(pools).anyMatch(u -> u.usedUplinkBps() > 0);
+        assertThat(running.values().stream().flatMap(v -> v.holds().stream()).map(Hold::holdId))
+                .doesNotHaveDuplicates();
+        return running.size();
     }
 }

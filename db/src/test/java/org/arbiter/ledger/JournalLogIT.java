@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.arbiter.core.ledger.AccessPath;
 import org.arbiter.core.ledger.Ledger.LedgerException;
 import org.arbiter.core.session.TerminationCause;
@@ -87,6 +88,21 @@ class JournalLogIT {
             }
             assertThat(tableRows(config)).isGreaterThanOrEqualTo(4);
             assertThat(ledger.decisions("running")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aProcessKilledWithItsRowsInTheLogsOnlyLeavesThemToTheNextOpening() throws Exception {
+        LedgerConfig config = LedgerConfig.h2File(dir);
+        JournalFixtures.open(config, Hammer.contendedTopology()).close();
+        long before = tableRows(config);
+
+        Map<String, String> told = JournalCrashIT.runAndKill(config, 100, 0, NEVER.toMillis());
+
+        assertThat(tableRows(config)).as("every row the child wrote is in its logs only").isEqualTo(before);
+        try (JournalLedger restarted = JournalLedger.open(config)) {
+            assertThat(JournalCrashIT.assertRebuildsWhatItWasTold(config, restarted, told)).isPositive();
+            assertThat(tableRows(config)).isGreaterThan(before);
         }
     }
 
