@@ -36,9 +36,18 @@ final class JournalCodec {
 
     /** Builds one record. */
     static final class Out {
-        /** Sized for an admission row, the longest frequent row, so that it rarely grows. */
-        private final StringBuilder sb = new StringBuilder(2048);
+        private final StringBuilder sb;
         private boolean first = true;
+
+        /** Sized for an admission's fields, the longest frequent row, so that it rarely grows. */
+        Out() {
+            this(2048);
+        }
+
+        /** For a row of about {@code capacity} characters. */
+        Out(int capacity) {
+            sb = new StringBuilder(capacity);
+        }
 
         private void sep() {
             if (!first) {

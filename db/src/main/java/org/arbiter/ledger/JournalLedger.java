@@ -527,8 +527,9 @@ public final class JournalLedger implements OperatorLedger {
             String outcome = a.status().name();
             Long run = runStarts.get(request.sessionId());
             long continues = run == null ? 0 : run;
-            Supplier<String> body = () -> new JournalCodec.Out().num(firstHold).str(outcome).fields(requestFields)
-                    .num(continues).toString();
+            // sized to its fields: the encoder's default is for the fields alone
+            Supplier<String> body = () -> new JournalCodec.Out(requestFields.length() + 64).num(firstHold).str(outcome)
+                    .fields(requestFields).num(continues).toString();
             if (run == null) {
                 // a new run: its first row holds the replay mark from the moment it is queued,
                 // before the writer can make it durable and move the mark past it
@@ -557,7 +558,7 @@ public final class JournalLedger implements OperatorLedger {
         return change(() -> {
             boolean committed = state.commit(sessionId, now);
             if (committed) {
-                writer.append("COMMIT", sessionId, now, () -> new JournalCodec.Out().time(now).toString(), false);
+                writer.append("COMMIT", sessionId, now, () -> new JournalCodec.Out(40).time(now).toString(), false);
             }
             return committed;
         });
