@@ -296,9 +296,7 @@ public final class JournalLedger implements OperatorLedger {
         try {
             if (!missing.isEmpty()) {
                 try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(JournalBlock.INSERT)) {
-                    for (JournalBlock.Data d : missing) {
-                        JournalBlock.insert(ps, d);
-                    }
+                    storeBlocks(ps, missing);
                     c.commit();
                 } catch (SQLException x) {
                     throw new LedgerException("moving " + missing.size() + " block(s) of " + where
@@ -1495,21 +1493,7 @@ public final class JournalLedger implements OperatorLedger {
         /** With journal logs: appends the group's blocks to the current log; every 200 ms, the mark moves them into the table. */
         private void writeLogged(ArrayDeque<Entry> group) {
             JournalLog log = logs[current];
-            List<JournalBlock.Data> blocks = new ArrayList<>(1);
-            JournalBlock.Builder b = new JournalBlock.Builder();
-            for (Entry e : group) {
-                b.add(e.seq(), e.kind(), e.sessionId(), e.at(), e.body().get());
-                if (e.indexed()) {
-                    unindexed.add(new IndexEntry(e.sessionId(), e.seq()));
-                }
-                if (b.size() >= BLOCK_BYTES) {
-                    blocks.add(b.build());
-                    b = new JournalBlock.Builder();
-                }
-            }
-            if (!b.isEmpty()) {
-                blocks.add(b.build());
-            }
+            List<JournalBlock.Data> blocks = encode(group);
             long before = log.size();
             try {
                 log.append(blocks);
@@ -1547,27 +1531,40 @@ public final class JournalLedger implements OperatorLedger {
             }
         }
 
+        /**
+         * The group's rows as blocks of about {@link JournalLedger#BLOCK_BYTES} (a row is never split); the
+         * rows the session index lists join {@link #unindexed}.
+         */
+        private List<JournalBlock.Data> encode(ArrayDeque<Entry> group) {
+            List<JournalBlock.Data> blocks = new ArrayList<>(1);
+            JournalBlock.Builder b = new JournalBlock.Builder();
+            for (Entry e : group) {
+                b.add(e.seq(), e.kind(), e.sessionId(), e.at(), e.body().get());
+                if (e.indexed()) {
+                    unindexed.add(new IndexEntry(e.sessionId(), e.seq()));
+                }
+                if (b.size() >= BLOCK_BYTES) {
+                    blocks.add(b.build());
+                    b = new JournalBlock.Builder();
+                }
+            }
+            if (!b.isEmpty()) {
+                blocks.add(b.build());
+            }
+            return blocks;
+        }
+
         private void write(ArrayDeque<Entry> group) throws SQLException {
             if (logs != null) {
                 writeLogged(group);
                 return;
             }
+            List<JournalBlock.Data> encoded = encode(group);
             try (Connection c = store.connection();
                  PreparedStatement blocks = c.prepareStatement(JournalBlock.INSERT)) {
                 claim.fence(c);
-                JournalBlock.Builder b = new JournalBlock.Builder();
-                for (Entry e : group) {
-                    b.add(e.seq(), e.kind(), e.sessionId(), e.at(), e.body().get());
-                    if (e.indexed()) {
-                        unindexed.add(new IndexEntry(e.sessionId(), e.seq()));
-                    }
-                    if (b.size() >= BLOCK_BYTES) {
-                        JournalBlock.insert(blocks, b);
-                        b = new JournalBlock.Builder();
-                    }
-                }
-                if (!b.isEmpty()) {
-                    JournalBlock.insert(blocks, b);
+                for (JournalBlock.Data d : encoded) {
+                    JournalBlock.insert(blocks, d);
                 }
                 long now = System.nanoTime();
                 boolean marked = now - markedAt >= markEveryNanos;
