@@ -9,10 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -111,7 +108,7 @@ public final class PeerTable implements AutoCloseable {
             clientTls = TlsContexts.client(cfg.tls());
         }
         group = new MultiThreadIoEventLoopGroup(2 * Runtime.getRuntime().availableProcessors(),
-                new DefaultThreadFactory(IO_THREAD_PREFIX), NioIoHandler.newFactory());
+                new DefaultThreadFactory(IO_THREAD_PREFIX), SocketTransport.current().ioHandler());
         try {
             if (cfg.listenPort() >= 0) {
                 tcpListener = bind(cfg.listenPort(), null);
@@ -133,7 +130,7 @@ public final class PeerTable implements AutoCloseable {
     private Channel bind(int port, SslContext tls) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(SocketTransport.current().serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(initializer(true, null, tls));
@@ -142,8 +139,15 @@ public final class PeerTable implements AutoCloseable {
             throw new DiameterException("cannot listen on " + cfg.listenAddress() + ":" + port + (tls != null ? " (TLS)" : "")
                     + ": " + f.cause().getMessage(), f.cause());
         }
-        LOG.info("Diameter {} listening on {} as {}", tls != null ? "TLS/TCP" : "TCP", f.channel().localAddress(), cfg.originHost());
+        LOG.info("Diameter {} listening on {} as {} ({})", tls != null ? "TLS/TCP" : "TCP", f.channel().localAddress(), cfg.originHost(),
+                transportName());
         return f.channel();
+    }
+
+    /** The socket transport, and why epoll is not it when it is not. */
+    private static String transportName() {
+        SocketTransport t = SocketTransport.current();
+        return t == SocketTransport.EPOLL ? "epoll" : "NIO; epoll unavailable: " + SocketTransport.whyNotEpoll();
     }
 
     private ChannelInitializer<SocketChannel> initializer(boolean inbound, DiameterConfig.ConnectPeer target, SslContext tls) {
@@ -371,7 +375,7 @@ public final class PeerTable implements AutoCloseable {
             connecting = true;
             Bootstrap b = new Bootstrap()
                     .group(group)
-                    .channel(NioSocketChannel.class)
+                    .channel(SocketTransport.current().clientChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cfg.requestTimeout().toMillis())
