@@ -75,6 +75,21 @@ class JournalLogIT {
     }
 
     @Test
+    void theJournalLedgerKeepsH2sPageCacheSmallOnItsFile() {
+        String small = "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE' AND SETTING_VALUE = '"
+                + JournalLedger.H2_CACHE_KB + "'";
+        LedgerConfig relationalFile = LedgerConfig.h2File(dir.resolve("relational"));
+        try (JdbcLedger relational = JdbcLedger.open(relationalFile)) {
+            // the relational ledger keeps H2's default, sized by the heap
+            assertThat(JournalFixtures.number(relationalFile, small)).isZero();
+        }
+        LedgerConfig journalFile = LedgerConfig.h2File(dir.resolve("journal"));
+        try (JournalLedger ledger = JournalLedger.open(journalFile)) {
+            assertThat(JournalFixtures.number(journalFile, small)).isOne();
+        }
+    }
+
+    @Test
     void theWriterMovesLoggedRowsIntoTheTableWithTheMark() throws Exception {
         LedgerConfig config = LedgerConfig.h2File(dir);
         try (JournalLedger ledger = JournalLedger.open(config, Duration.ofMillis(1))) {
