@@ -94,6 +94,9 @@ final class JournalBlock {
 
     /** Builds one block; rows are added in sequence order. */
     static final class Builder {
+        /** The most a growing buffer takes beyond what it must hold. */
+        static final int MAX_SLACK = 64 * 1024;
+
         private byte[] buf = new byte[8192];
         private int len;
         private long firstSeq = -1;
@@ -146,6 +149,11 @@ final class JournalBlock {
             return len;
         }
 
+        /** The buffer's length (for tests). */
+        int capacity() {
+            return buf.length;
+        }
+
         long firstSeq() {
             return firstSeq;
         }
@@ -173,9 +181,16 @@ final class JournalBlock {
             return new Data(firstSeq, lastSeq, firstAt, lastAt, bytes());
         }
 
+        /**
+         * Grows the buffer to fit {@code more} bytes: doubling, but never by more than
+         * {@link #MAX_SLACK} beyond the need, so that a block of about 256 KB never takes a
+         * buffer of 512 KB (half a 1 MB G1 region: a humongous object, whose allocation starts
+         * a collection).
+         */
         private void ensure(int more) {
-            if (len + more > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+            int need = len + more;
+            if (need > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(need, Math.min(buf.length * 2, need + MAX_SLACK)));
             }
         }
 

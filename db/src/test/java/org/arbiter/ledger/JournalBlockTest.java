@@ -35,6 +35,20 @@ class JournalBlockTest {
     }
 
     @Test
+    void aBlockOfAQuarterMegabyteNeverTakesAHumongousBuffer() {
+        JournalBlock.Builder b = new JournalBlock.Builder();
+        String body = "x".repeat(1_500);
+        long seq = 1;
+        // as the writer fills a block: rows until it holds 256 KB or more
+        while (b.size() < 256 * 1024) {
+            b.add(seq++, "ADMIT", "s" + seq, T, body);
+            assertThat(b.capacity()).as("after %d rows of %d bytes", seq - 1, b.size())
+                    .isLessThanOrEqualTo(b.size() + JournalBlock.Builder.MAX_SLACK).isLessThan(512 * 1024);
+        }
+        assertThat(JournalBlock.decode(1, seq - 1, b.bytes())).hasSize((int) seq - 1);
+    }
+
+    @Test
     void everyKindAndTimesBeforeTheEpochComeBack() {
         JournalBlock.Builder b = new JournalBlock.Builder();
         List<String> kinds = List.of("ADMIT", "COMMIT", "RELEASE", "EXPIRE", "INTERIM", "REJECT");
