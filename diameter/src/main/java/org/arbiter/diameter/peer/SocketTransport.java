@@ -16,12 +16,12 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * ships for x86-64), otherwise Java NIO. Epoll takes fewer system calls and less CPU per message
  * when requests arrive one at a time. {@code -Dio.netty.transport.noNative=true} forces NIO.
  */
-public enum SocketTransport {
+enum SocketTransport {
     EPOLL,
     NIO;
 
     /** The transport of this process, chosen once. */
-    public static SocketTransport current() {
+    static SocketTransport current() {
         return Holder.CURRENT;
     }
 
@@ -30,20 +30,20 @@ public enum SocketTransport {
     }
 
     /** Why epoll is not used, or null when it is. */
-    public static String whyNotEpoll() {
+    static String whyNotEpoll() {
         Throwable t = Epoll.unavailabilityCause();
         return t == null ? null : t.toString();
     }
 
-    public IoHandlerFactory ioHandler() {
+    IoHandlerFactory ioHandler() {
         return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
-    public Class<? extends ServerChannel> serverChannel() {
+    Class<? extends ServerChannel> serverChannel() {
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    public Class<? extends SocketChannel> clientChannel() {
+    Class<? extends SocketChannel> clientChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 }
