@@ -8,12 +8,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +32,9 @@ import java.util.regex.Pattern;
  * returns once the SIP port answers an OPTIONS. {@link #close} waits (bounded) until no SIP
  * transaction is in memory ({@code kamcmd tm.stats}: 5.6.3 may crash when stopped with
  * transactions pending), sends SIGTERM, and SIGKILLs Kamailio and the children it forked when
- * they are not gone after 5 s. It stops only the processes it started.
+ * they are not gone after 5 s. It stops only the processes it started, and then removes the named
+ * pipes those processes left in {@code /tmp}: cdp makes one per Diameter sender,
+ * {@code /tmp/cdp_send_<pid>_<n>_<time>}, a path compiled into the module, and never removes them.
  *
  * <p>Not thread-safe; one test drives it.
  */
@@ -42,6 +49,8 @@ final class KamailioProcess implements AutoCloseable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration TERM_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern CURRENT = Pattern.compile("current:\\s*(\\d+)");
+    private static final Pattern CDP_PIPE = Pattern.compile("cdp_send_(\\d{1,10})_.*");
+    static final Path CDP_PIPE_DIR = Path.of("/tmp");
     private static final Pattern PEER_STATE = Pattern.compile("FQDN:\\s*(\\S+)\\s*Details:\\s*\\{\\s*State:\\s*(\\S+)");
 
     /**
@@ -236,10 +245,49 @@ final class KamailioProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+        Set<Long> pids = new HashSet<>();
+        pids.add(process.pid());
         for (ProcessHandle child : started) {
+            pids.add(child.pid());
             if (child.isAlive()) {
                 child.destroyForcibly();
             }
         }
+        for (Path pipe : cdpPipes(CDP_PIPE_DIR, pids)) {
+            try {
+                Files.deleteIfExists(pipe);
+            } catch (IOException e) {
+                // another cleanup got there first, or /tmp forbids it: the pipe is empty either way
+            }
+        }
+    }
+
+    /** The pids of Kamailio and the children it has forked so far. */
+    Set<Long> pids() {
+        Set<Long> pids = new HashSet<>();
+        pids.add(process.pid());
+        process.descendants().forEach(h -> pids.add(h.pid()));
+        return pids;
+    }
+
+    /**
+     * The cdp sender pipes in {@code dir} made by one of {@code pids}: named
+     * {@code cdp_send_<pid>_...} and neither a regular file nor a directory (a FIFO). Never opens them:
+     * opening a FIFO with no writer blocks.
+     */
+    static List<Path> cdpPipes(Path dir, Set<Long> pids) {
+        List<Path> pipes = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "cdp_send_*")) {
+            for (Path entry : entries) {
+                Matcher m = CDP_PIPE.matcher(entry.getFileName().toString());
+                if (m.matches() && pids.contains(Long.parseLong(m.group(1)))
+                        && Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+                    pipes.add(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return pipes;
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.arbiter.core.session.ResultCode;
 import org.arbiter.core.session.TerminationCause;
@@ -51,6 +52,7 @@ class KamailioRxCallsIT {
     @Test
     void tenCallsHoldTheirReservationsWhileUpAndReleaseThemOnBye() {
         int calls = 10;
+        Set<Long> kamailio;
         try (CallLab lab = CallLab.start(dir, ArbiterUnderTest.start(dir.resolve("arbiter"), AccessNetworks.roomy()))) {
             ArbiterUnderTest arbiter = lab.arbiter();
             SippProcess callee = lab.callee("uas-answer.xml", calls, 2000, 40, Duration.ofSeconds(60));
@@ -97,11 +99,16 @@ class KamailioRxCallsIT {
                 assertThat(activeHolds(arbiter, s)).as("active holds of %s after its BYE", s).isEmpty();
             }
             assertNothingHeld(arbiter);
+            kamailio = lab.kamailio().pids();
+            assertThat(KamailioProcess.cdpPipes(KamailioProcess.CDP_PIPE_DIR, kamailio))
+                    .as("cdp's sender pipes while Kamailio runs").isNotEmpty();
             LOG.info("{} calls: INVITE to 200 OK {} ms on average (AAR/AAA included), call length {} ms; "
                             + "AAR handled in {} ms on average, STR in {} ms",
                     calls, placed.meanResponseTime().toMillis(), placed.meanCallLength().toMillis(),
                     meanMillis(aars), meanMillis(strs));
         }
+        assertThat(KamailioProcess.cdpPipes(KamailioProcess.CDP_PIPE_DIR, kamailio))
+                .as("cdp's sender pipes once Kamailio is stopped").isEmpty();
     }
 
     @Test
