@@ -296,8 +296,8 @@ public final class RxBench {
 
         out.printf(Locale.ROOT, "Rx benchmark: %d cores, %s %s, Java %s, load average %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"), loadAverage());
-        out.printf(Locale.ROOT, "work directory %s; %d lines; %d connections, %d generator thread(s); update AAR %s; hold %d ms%n",
-                work, lines, connections, clientThreads, update ? "yes" : "no", holdMs);
+        out.printf(Locale.ROOT, "work directory %s; %d lines; %d connections, %d generator thread(s) (%s); update AAR %s; hold %d ms%n",
+                work, lines, connections, clientThreads, RxLoadGenerator.transport(), update ? "yes" : "no", holdMs);
         List<String> json = new ArrayList<>();
         List<LoadReport> reports = new ArrayList<>();
         TargetProcess running = null;

@@ -11,6 +11,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -145,6 +148,13 @@ public final class RxLoadGenerator implements AutoCloseable {
     static final int KIND_STR = 2;
     static final String[] KIND_NAMES = {"AAR", "AAR-update", "STR"};
 
+    /**
+     * Linux's native epoll transport when its library loads, as the server's sockets use; NIO
+     * otherwise, or with {@code -Dio.netty.transport.noNative=true}. With NIO, the 1 ms tickers of
+     * the open loop and every read cost the generator more CPU, which the target's cores share.
+     */
+    static final boolean EPOLL = Epoll.isAvailable();
+
     private final RxTraffic traffic;
     private final EventLoopGroup group;
     private final List<Conn> conns = new ArrayList<>();
@@ -154,7 +164,13 @@ public final class RxLoadGenerator implements AutoCloseable {
 
     private RxLoadGenerator(RxTraffic traffic, int threads) {
         this.traffic = traffic;
-        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(threads,
+                EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    /** The generator's socket transport: {@code epoll} or {@code nio}. */
+    public static String transport() {
+        return EPOLL ? "epoll" : "nio";
     }
 
     /**
@@ -187,7 +203,7 @@ public final class RxLoadGenerator implements AutoCloseable {
 
     private Conn open(int index, int port, Duration timeout) {
         Conn conn = new Conn(index);
-        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(group).channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {
