@@ -200,10 +200,10 @@ public final class InMemoryLedger implements Ledger {
         Map<String, Hold> desired = new LinkedHashMap<>();
         for (HoldRequest hr : r.holds()) {
             for (PathHop hop : hr.path().hops()) {
-                String rid = Hold.reservationId(r.sessionId(), hr.flow(), hr.direction(), hr.path().address(), hop.poolId());
-                desired.put(rid, new Hold(0, r.sessionId(), hr.flow(), hr.direction(), hr.path().address(),
+                Hold d = new Hold(0, r.sessionId(), hr.flow(), hr.direction(), hr.path().address(),
                         hop.poolId(), hop.deviceId(), hr.bandwidthBps(), hr.dscp(), hr.maxLatencyMs(),
-                        HoldState.RESERVED, r.reservedUntil()));
+                        HoldState.RESERVED, r.reservedUntil());
+                desired.put(d.reservationId(), d);
             }
         }
         boolean same = desired.size() == current.size() && desired.entrySet().stream().allMatch(e -> {
@@ -242,9 +242,7 @@ public final class InMemoryLedger implements Ledger {
             Hold c = current.get(e.getKey());
             HoldState st = c != null && c.bandwidthBps() == d.bandwidthBps() && c.dscp() == d.dscp()
                     ? c.state() : HoldState.RESERVED;
-            Hold h = new Hold(ids.nextHoldId(), d.sessionId(), d.flow(), d.direction(), d.partyAddress(), d.poolId(),
-                    d.deviceId(), d.bandwidthBps(), d.dscp(), d.maxLatencyMs(), st,
-                    st == HoldState.COMMITTED ? r.authorizedUntil() : r.reservedUntil());
+            Hold h = d.withId(ids.nextHoldId(), st, st == HoldState.COMMITTED ? r.authorizedUntil() : r.reservedUntil());
             active.add(h);
             count(h, 1);
         }
