@@ -27,6 +27,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -136,7 +137,39 @@ public final class JdbcLedger implements OperatorLedger {
     private final Object topologyLock = new Object();
     private volatile TopologyView topology;
 
-    private record TopologyView(Topology topology, PrefixIndex index, long version, long checkedAtNanos) {}
+    /**
+     * A topology as read, its attachments' index, and the path up from each pool an attachment names,
+     * built on first use: a path is fixed for a topology version, and each admission resolves two.
+     */
+    private record TopologyView(Topology topology, PrefixIndex index, long version, long checkedAtNanos,
+            ConcurrentHashMap<String, List<PathHop>> paths) {
+
+        TopologyView(Topology topology, PrefixIndex index, long version, long checkedAtNanos) {
+            this(topology, index, version, checkedAtNanos, new ConcurrentHashMap<>());
+        }
+
+        /** The same view, checked against the database at {@code nanos}. */
+        TopologyView checkedAt(long nanos) {
+            return new TopologyView(topology, index, version, nanos, paths);
+        }
+
+        /** The pools from {@code leaf} up to its root, each once (a loop in the parents ends the path). */
+        List<PathHop> pathFrom(String leaf) {
+            List<PathHop> path = paths.get(leaf);
+            if (path == null) {
+                List<PathHop> hops = new ArrayList<>();
+                Set<String> seen = new HashSet<>();
+                PoolSpec p = topology.pool(leaf).orElse(null);
+                while (p != null && seen.add(p.id())) {
+                    hops.add(new PathHop(p.id(), p.deviceId()));
+                    p = p.parent() == null ? null : topology.pool(p.parent()).orElse(null);
+                }
+                path = List.copyOf(hops);
+                paths.putIfAbsent(leaf, path);
+            }
+            return path;
+        }
+    }
 
     private JdbcLedger(LedgerConfig config, HikariDataSource dataSource, Dialect dialect, GroupSync sync, LedgerClaim claim,
             H2Compactor compactor) {
@@ -548,13 +581,7 @@ public final class JdbcLedger implements OperatorLedger {
         if (att == null) {
             return Optional.empty();
         }
-        List<PathHop> hops = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        PoolSpec p = v.topology().pool(att.pool()).orElse(null);
-        while (p != null && seen.add(p.id())) {
-            hops.add(new PathHop(p.id(), p.deviceId()));
-            p = p.parent() == null ? null : v.topology().pool(p.parent()).orElse(null);
-        }
+        List<PathHop> hops = v.pathFrom(att.pool());
         return hops.isEmpty() ? Optional.empty() : Optional.of(new AccessPath(address, att.prefix(), hops));
     }
 
@@ -1261,7 +1288,7 @@ public final class JdbcLedger implements OperatorLedger {
             if (stored != v.version()) {
                 reloadTopology();
             } else {
-                topology = new TopologyView(v.topology(), v.index(), v.version(), System.nanoTime());
+                topology = v.checkedAt(System.nanoTime());
             }
             return topology;
         }
