@@ -393,10 +393,17 @@ final class JournalCodec {
                 .time(r.reservedUntil()).time(r.authorizedUntil());
         decision(o, r.decision());
         o.num(r.holds().size());
+        // the flows of one party share its path: its prefix is written as text once
+        IpPrefix lastPrefix = null;
+        String lastPrefixText = null;
         for (HoldRequest h : r.holds()) {
             AccessPath p = h.path();
+            if (p.prefix() != lastPrefix) {
+                lastPrefix = p.prefix();
+                lastPrefixText = lastPrefix == null ? null : lastPrefix.toString();
+            }
             o.num(h.flow().mediaComponent()).num(h.flow().flow()).name(h.direction()).str(p.address())
-                    .str(p.prefix() == null ? null : p.prefix().toString()).num(p.hops().size());
+                    .str(lastPrefixText).num(p.hops().size());
             for (PathHop hop : p.hops()) {
                 o.str(hop.poolId()).str(hop.deviceId());
             }
