@@ -2,6 +2,8 @@ package org.arbiter.core.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -43,8 +45,16 @@ public record RxRequest(
         Objects.requireNonNull(originHost, "originHost");
         subscriptionIds = List.copyOf(Objects.requireNonNull(subscriptionIds, "subscriptionIds"));
         components = List.copyOf(Objects.requireNonNull(components, "components"));
-        specificActions = Set.copyOf(Objects.requireNonNull(specificActions, "specificActions"));
+        specificActions = copyOf(Objects.requireNonNull(specificActions, "specificActions"));
         Objects.requireNonNull(receivedAt, "receivedAt");
+    }
+
+    /** An unmodifiable copy in the enum's order: a bit set, cheaper to copy and to query than {@link Set#copyOf}. */
+    private static Set<SpecificAction> copyOf(Set<SpecificAction> actions) {
+        if (actions.isEmpty()) {
+            return Set.of();
+        }
+        return Collections.unmodifiableSet(EnumSet.copyOf(actions));
     }
 
     /** The first Subscription-Id's data, or {@code null}. */
