@@ -2,10 +2,8 @@ package org.arbiter.core.sdp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Parses SDP text (RFC 8866) into a {@link SessionDescription}.
@@ -62,7 +60,7 @@ public final class SdpParser {
         if (text == null) {
             return Result.failure(0, "no description");
         }
-        Run run = new Run(lines(text));
+        Run run = new Run(text);
         try {
             return run.parse();
         } catch (Fault f) {
@@ -73,31 +71,34 @@ public final class SdpParser {
         }
     }
 
-    private static List<String> lines(String text) {
-        int end = text.length();
-        while (end > 0) {
-            char c = text.charAt(end - 1);
-            if (c != '\0' && c != '\r' && c != '\n') {
-                break;
+    /** The label of every header combination, shared: a label is a value. */
+    private static final CodecDataLabel[] LABELS = new CodecDataLabel[6];
+
+    static {
+        for (CodecDataLabel.Link link : CodecDataLabel.Link.values()) {
+            for (CodecDataLabel.Role role : CodecDataLabel.Role.values()) {
+                LABELS[link.ordinal() * 3 + role.ordinal()] = new CodecDataLabel(link, role);
             }
-            end--;
         }
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        while (start <= end && end > 0) {
-            int nl = text.indexOf('\n', start);
-            if (nl < 0 || nl >= end) {
-                out.add(text.substring(start, end));
-                break;
-            }
-            int stop = nl > start && text.charAt(nl - 1) == '\r' ? nl - 1 : nl;
-            out.add(text.substring(start, stop));
-            start = nl + 1;
-        }
-        return out;
     }
 
-    /** A parse fault; never leaves this class. */
+    /**
+     * The names a value is most often one of: a value equal to one of them is that constant rather
+     * than a new string (same text, so nothing else can tell), and its hash is already known to the
+     * {@code switch} statements that look names up.
+     */
+    private static final String[] ATTRIBUTE_NAMES = {
+        "sendrecv", "sendonly", "recvonly", "inactive", "rtpmap", "fmtp", "ptime", "maxptime", "maxprate", "rtcp",
+        "rtcp-mux", "rtcp-fb", "mid", QosAttributes.LATENCY, QosAttributes.JITTER, QosAttributes.LOSS,
+        QosAttributes.CLASS, QosAttributes.SECURITY, QosAttributes.GAME_FORMAT, QosAttributes.CURRENT,
+        QosAttributes.DESIRED, QosAttributes.CONFIRM};
+    private static final String[] BANDWIDTH_TYPES = {Bandwidth.AS, Bandwidth.TIAS, Bandwidth.RS, Bandwidth.RR,
+        Bandwidth.CT};
+    private static final String[] MEDIA = {"audio", "video", "application", "text", "message", "image"};
+    private static final String[] PROTOS = {"RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVPF",
+        "UDP", "TCP"};
+
+    /** A fault; never leaves this class. */
     private static final class Fault extends Exception {
         private static final long serialVersionUID = 1L;
         final int line;
@@ -108,103 +109,248 @@ public final class SdpParser {
         }
     }
 
-    /** One parse over the lines of one input. */
+    /**
+     * One parse over one input.
+     *
+     * <p><b>Design.</b> The text is walked in place: the current line is a pair of indexes
+     * ({@link #ls}, {@link #le}) into it, and only the values kept in the description (or quoted
+     * in an error) are copied out as strings. The lines are the ones a split at LF gives once the
+     * trailing NULs, CRs and LFs are cut off, each without the CR before its LF; {@link #next} is
+     * the number of lines read so far, so the current line's number. The states follow RFC 8866
+     * §5: the optional Codec-Data header (TS 29.214 §5.3.7), then either {@code v=} {@code o=}
+     * {@code s=} and the session level, or directly the first {@code m=}, then one media level
+     * per {@code m=} up to the end.
+     */
     private static final class Run {
-        private final List<String> lines;
+        private final String text;
+        /** The end of the text without its trailing NULs, CRs and LFs. */
+        private final int end;
+        /** Where the next line starts; past {@link #end} when every line has been read. */
+        private int pos;
+        /** The current line: from {@code ls} to {@code le}, without its line end. */
+        private int ls;
+        private int le;
+        /** The number of lines read. */
         private int next;
+        /** The line of the last non-blank line returned, for errors. */
         private int lineNo;
+        /** The attributes and bandwidths of the level being read; one level at a time. */
+        private final Level level = new Level();
+        /** The fields of the current {@code m=} line: start and end of each, in pairs. */
+        private int[] fields = new int[16];
+        private int[] mediaLines = new int[4];
+        private int mediaCount;
 
-        Run(List<String> lines) {
-            this.lines = lines;
+        Run(String text) {
+            this.text = text;
+            int e = text.length();
+            while (e > 0) {
+                char c = text.charAt(e - 1);
+                if (c != '\0' && c != '\r' && c != '\n') {
+                    break;
+                }
+                e--;
+            }
+            this.end = e;
+            this.pos = e == 0 ? 1 : 0;
         }
 
-        /** The next non-blank line, or {@code null}; sets {@link #lineNo}. */
-        private String advance() throws Fault {
-            while (next < lines.size()) {
-                String l = lines.get(next++);
+        /** Moves to the next line, blank or not; false at the end of the input. */
+        private boolean nextLine() {
+            if (pos > end) {
+                return false;
+            }
+            int nl = text.indexOf('\n', pos);
+            ls = pos;
+            if (nl < 0 || nl >= end) {
+                le = end;
+                pos = end + 1;
+            } else {
+                le = nl > pos && text.charAt(nl - 1) == '\r' ? nl - 1 : nl;
+                pos = nl + 1;
+            }
+            next++;
+            return true;
+        }
+
+        /** The current line as a string, for errors. */
+        private String line() {
+            return text.substring(ls, le);
+        }
+
+        /** The current line's value (after {@code <type>=}) as a string. */
+        private String value() {
+            return text.substring(ls + 2, le);
+        }
+
+        /**
+         * Moves to the next non-blank line and returns its type letter, or 0 at the end of the
+         * input; sets {@link #lineNo}.
+         */
+        private char advance() throws Fault {
+            while (nextLine()) {
                 lineNo = next;
-                if (l.isBlank()) {
+                // blank as String.isBlank() has it; a NUL or a CR inside a line that is not blank is refused
+                boolean blank = true;
+                boolean nul = false;
+                boolean cr = false;
+                for (int i = ls; i < le; i++) {
+                    char c = text.charAt(i);
+                    if (c == '\0') {
+                        nul = true;
+                        blank = false;
+                    } else if (c == '\r') {
+                        cr = true;
+                    } else if (blank && !Character.isWhitespace(c)) {
+                        blank = false;
+                    }
+                }
+                if (blank) {
                     continue;
                 }
-                if (l.indexOf('\0') >= 0) {
+                if (nul) {
                     throw new Fault(lineNo, "NUL byte inside the description (only trailing NULs are ignored)");
                 }
-                if (l.indexOf('\r') >= 0) {
+                if (cr) {
                     throw new Fault(lineNo, "CR not followed by LF");
                 }
-                if (l.length() < 2 || l.charAt(1) != '=' || l.charAt(0) < 'a' || l.charAt(0) > 'z') {
+                char t = text.charAt(ls);
+                if (le - ls < 2 || text.charAt(ls + 1) != '=' || t < 'a' || t > 'z') {
                     throw new Fault(lineNo, "expected <type>=<value> with a lower-case letter as type, found '"
-                            + abbreviate(l) + "'");
+                            + abbreviate(line()) + "'");
                 }
-                return l;
+                return t;
             }
-            return null;
+            return 0;
         }
 
         Result parse() throws Fault {
             CodecDataLabel label = header();
-            String first = advance();
-            if (first == null) {
+            char first = advance();
+            if (first == 0) {
                 return new Result(SessionDescription.fragment(List.of()), label, List.of(), null);
             }
-            List<Integer> mediaLines = new ArrayList<>();
             SessionDescription sd;
-            if (first.charAt(0) == 'v') {
-                sd = whole(first, mediaLines);
-            } else if (first.charAt(0) == 'm') {
-                sd = SessionDescription.fragment(media(first, mediaLines));
+            if (first == 'v') {
+                sd = whole();
+            } else if (first == 'm') {
+                sd = SessionDescription.fragment(media());
             } else {
                 throw new Fault(lineNo, "a description starts with v= (whole SDP) or m= (media-level fragment), found '"
-                        + abbreviate(first) + "'");
+                        + abbreviate(line()) + "'");
             }
-            return new Result(sd, label, mediaLines, null);
+            return new Result(sd, label, mediaLines(), null);
         }
 
+        /** The Codec-Data header, or {@code null} when the first line is not one (then nothing is read). */
         private CodecDataLabel header() throws Fault {
-            if (lines.isEmpty()) {
+            if (!nextLine()) {
                 return null;
             }
-            CodecDataLabel.Link link = switch (lines.getFirst().trim().toLowerCase(Locale.ROOT)) {
-                case "uplink" -> CodecDataLabel.Link.UPLINK;
-                case "downlink" -> CodecDataLabel.Link.DOWNLINK;
-                default -> null;
-            };
-            if (link == null) {
+            int link = keyword(ls, le, "uplink", "downlink", null);
+            if (link < 0) {
+                pos = 0;
+                next = 0;
                 return null;
             }
-            if (lines.size() < 2) {
-                throw new Fault(1, "Codec-Data header: '" + lines.getFirst().trim()
+            int firstStart = ls;
+            int firstEnd = le;
+            if (!nextLine()) {
+                throw new Fault(1, "Codec-Data header: '" + text.substring(firstStart, firstEnd).trim()
                         + "' must be followed by a line offer, answer or description (TS 29.214 §5.3.7)");
             }
-            CodecDataLabel.Role role = switch (lines.get(1).trim().toLowerCase(Locale.ROOT)) {
-                case "offer" -> CodecDataLabel.Role.OFFER;
-                case "answer" -> CodecDataLabel.Role.ANSWER;
-                case "description" -> CodecDataLabel.Role.DESCRIPTION;
-                default -> null;
-            };
-            if (role == null) {
+            int role = keyword(ls, le, "offer", "answer", "description");
+            if (role < 0) {
                 throw new Fault(2, "Codec-Data header: the second line must be offer, answer or description "
-                        + "(TS 29.214 §5.3.7), found '" + abbreviate(lines.get(1)) + "'");
+                        + "(TS 29.214 §5.3.7), found '" + abbreviate(line()) + "'");
             }
-            next = 2;
-            return new CodecDataLabel(link, role);
+            return LABELS[link * 3 + role];
         }
 
-        private SessionDescription whole(String vLine, List<Integer> mediaLines) throws Fault {
-            if (!vLine.substring(2).trim().equals("0")) {
-                throw new Fault(lineNo, "v= must be 0 (RFC 8866 §5.1), found '" + abbreviate(vLine) + "'");
+        /**
+         * Which of the words {@code text.substring(from, to).trim().toLowerCase(Locale.ROOT)} is
+         * (0, 1 or 2), or -1. Plain ASCII is compared in place; anything else takes the long way,
+         * so that the answer is the one the lower-casing of {@link Locale#ROOT} gives.
+         */
+        private int keyword(int from, int to, String w0, String w1, String w2) {
+            int s = from;
+            int e = to;
+            while (s < e && text.charAt(s) <= ' ') {
+                s++;
             }
-            String o = advance();
-            if (o == null || o.charAt(0) != 'o') {
+            while (e > s && text.charAt(e - 1) <= ' ') {
+                e--;
+            }
+            for (int i = s; i < e; i++) {
+                if (text.charAt(i) >= 0x80) {
+                    String lower = text.substring(s, e).toLowerCase(Locale.ROOT);
+                    return lower.equals(w0) ? 0 : lower.equals(w1) ? 1 : w2 != null && lower.equals(w2) ? 2 : -1;
+                }
+            }
+            return asciiLowerEquals(s, e, w0) ? 0 : asciiLowerEquals(s, e, w1) ? 1
+                    : w2 != null && asciiLowerEquals(s, e, w2) ? 2 : -1;
+        }
+
+        /** {@code text.substring(from, to)}, ASCII only, lower-cased is {@code word}. */
+        private boolean asciiLowerEquals(int from, int to, String word) {
+            if (to - from != word.length()) {
+                return false;
+            }
+            for (int i = from; i < to; i++) {
+                char c = text.charAt(i);
+                if (c >= 'A' && c <= 'Z') {
+                    c = (char) (c + ('a' - 'A'));
+                }
+                if (c != word.charAt(i - from)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** {@code text.substring(from, to)}, or the constant of {@code known} with that text. */
+        private String known(int from, int to, String[] known) {
+            int n = to - from;
+            for (String k : known) {
+                if (k.length() == n && text.startsWith(k, from)) {
+                    return k;
+                }
+            }
+            return text.substring(from, to);
+        }
+
+        private List<Integer> mediaLines() {
+            return switch (mediaCount) {
+                case 0 -> List.of();
+                case 1 -> List.of(mediaLines[0]);
+                case 2 -> List.of(mediaLines[0], mediaLines[1]);
+                default -> {
+                    Integer[] boxed = new Integer[mediaCount];
+                    for (int i = 0; i < mediaCount; i++) {
+                        boxed[i] = mediaLines[i];
+                    }
+                    yield List.of(boxed);
+                }
+            };
+        }
+
+        /** A whole description, the {@code v=} line being the current one. */
+        private SessionDescription whole() throws Fault {
+            if (!(trimmedLength(ls + 2, le) == 1 && text.charAt(trimmedStart(ls + 2, le)) == '0')) {
+                throw new Fault(lineNo, "v= must be 0 (RFC 8866 §5.1), found '" + abbreviate(line()) + "'");
+            }
+            char o = advance();
+            if (o != 'o') {
                 throw new Fault(lineNo, "o= must follow v= (RFC 8866 §5)" + found(o));
             }
-            Origin origin = origin(o.substring(2));
-            String s = advance();
-            if (s == null || s.charAt(0) != 's') {
+            Origin origin = origin(value());
+            char s = advance();
+            if (s != 's') {
                 throw new Fault(lineNo, "s= must follow o= (RFC 8866 §5)" + found(s));
             }
-            String sessionName = s.substring(2);
-            Map<Character, Integer> seen = new HashMap<>();
+            String sessionName = value();
+            // the line of the first i=, u=, c=, z= and k=, each allowed once
+            int[] seen = new int[5];
             String information = null;
             String uri = null;
             String timeZones = null;
@@ -214,15 +360,25 @@ public final class SdpParser {
             List<String> phones = new ArrayList<>();
             List<long[]> times = new ArrayList<>();
             List<List<String>> repeats = new ArrayList<>();
-            Level level = new Level(0);
-            String l;
-            while ((l = advance()) != null && l.charAt(0) != 'm') {
-                char t = l.charAt(0);
-                // an a= line is split into name and value from the line itself
-                String v = t == 'a' ? null : l.substring(2);
-                if ("iuczk".indexOf(t) >= 0 && seen.putIfAbsent(t, lineNo) != null) {
-                    throw new Fault(lineNo, "a second " + t + "= line at session level (the first is on line "
-                            + seen.get(t) + ")");
+            level.reset(0);
+            char t;
+            while ((t = advance()) != 0 && t != 'm') {
+                if (t == 'a') {
+                    level.attribute(lineNo);
+                    continue;
+                }
+                if (t == 'b') {
+                    level.bandwidth(bandwidth(), lineNo);
+                    continue;
+                }
+                String v = value();
+                int once = "iuczk".indexOf(t);
+                if (once >= 0) {
+                    if (seen[once] != 0) {
+                        throw new Fault(lineNo, "a second " + t + "= line at session level (the first is on line "
+                                + seen[once] + ")");
+                    }
+                    seen[once] = lineNo;
                 }
                 switch (t) {
                     case 'i' -> information = v;
@@ -230,7 +386,6 @@ public final class SdpParser {
                     case 'e' -> emails.add(v);
                     case 'p' -> phones.add(v);
                     case 'c' -> connection = connection(v);
-                    case 'b' -> level.bandwidth(bandwidth(v), lineNo);
                     case 't' -> {
                         times.add(timing(v));
                         repeats.add(new ArrayList<>());
@@ -244,7 +399,6 @@ public final class SdpParser {
                     }
                     case 'z' -> timeZones = v;
                     case 'k' -> key = v;
-                    case 'a' -> level.attribute(l, lineNo);
                     case 'v', 'o', 's' -> throw new Fault(lineNo, "a second " + t + "= line (a description has one)");
                     default -> throw unknown(t);
                 }
@@ -253,74 +407,156 @@ public final class SdpParser {
             for (int i = 0; i < times.size(); i++) {
                 timings.add(new Timing(times.get(i)[0], times.get(i)[1], repeats.get(i)));
             }
-            List<MediaDescription> media = l == null ? List.of() : media(l, mediaLines);
+            List<Attribute> attributes = level.attributes();
+            List<Bandwidth> bandwidths = level.bandwidths();
+            List<MediaDescription> media = t == 0 ? List.of() : media();
             int sessionEnd = lineNo;
             try {
                 return new SessionDescription(0, origin, sessionName, information, uri, emails, phones, connection,
-                        level.bandwidths, timings, timeZones, key, level.attributes, media);
+                        bandwidths, timings, timeZones, key, attributes, media);
             } catch (IllegalArgumentException e) {
                 throw new Fault(sessionEnd, e.getMessage());
             }
         }
 
-        /** Media descriptions from the {@code m=} line already read to the end of the input. */
-        private List<MediaDescription> media(String mLine, List<Integer> mediaLines) throws Fault {
-            List<MediaDescription> out = new ArrayList<>();
-            String l = mLine;
-            while (l != null) {
+        /** Where {@code text.substring(from, to).trim()} starts. */
+        private int trimmedStart(int from, int to) {
+            while (from < to && text.charAt(from) <= ' ') {
+                from++;
+            }
+            return from;
+        }
+
+        /** The length of {@code text.substring(from, to).trim()}. */
+        private int trimmedLength(int from, int to) {
+            int s = trimmedStart(from, to);
+            while (to > s && text.charAt(to - 1) <= ' ') {
+                to--;
+            }
+            return to - s;
+        }
+
+        /** Media descriptions from the current {@code m=} line to the end of the input. */
+        private List<MediaDescription> media() throws Fault {
+            MediaDescription[] out = new MediaDescription[2];
+            int n = 0;
+            char t = 'm';
+            while (t == 'm') {
                 int mAt = lineNo;
-                mediaLines.add(mAt);
-                String[] m = SdpSyntax.fields(l, 2);
-                if (m.length < 4) {
-                    throw new Fault(mAt, "m= needs <media> <port> <proto> <fmt>..., found '" + abbreviate(l) + "'");
+                if (mediaCount == mediaLines.length) {
+                    mediaLines = Arrays.copyOf(mediaLines, mediaCount * 2);
                 }
-                if (!SdpSyntax.isToken(m[0])) {
-                    throw new Fault(mAt, "m= media '" + m[0] + "' is not a token");
+                mediaLines[mediaCount++] = mAt;
+                int count = split(ls + 2, le);
+                if (count < 4) {
+                    throw new Fault(mAt, "m= needs <media> <port> <proto> <fmt>..., found '" + abbreviate(line()) + "'");
                 }
-                String portText = m[1];
-                Integer count = null;
-                int slash = portText.indexOf('/');
-                if (slash >= 0) {
-                    long c = SdpSyntax.digits(portText.substring(slash + 1));
+                if (!SdpSyntax.isToken(text, fields[0], fields[1])) {
+                    throw new Fault(mAt, "m= media '" + field(0) + "' is not a token");
+                }
+                int portStart = fields[2];
+                int portEnd = fields[3];
+                Integer portCount = null;
+                int slash = text.indexOf('/', portStart);
+                if (slash >= 0 && slash < portEnd) {
+                    long c = SdpSyntax.digits(text, slash + 1, portEnd);
                     if (c < 1 || c > 65535) {
-                        throw new Fault(mAt, "m= number of ports '" + portText.substring(slash + 1)
+                        throw new Fault(mAt, "m= number of ports '" + text.substring(slash + 1, portEnd)
                                 + "' is not a number 1..65535");
                     }
-                    count = (int) c;
-                    portText = portText.substring(0, slash);
+                    portCount = (int) c;
+                    portEnd = slash;
                 }
-                long port = SdpSyntax.digits(portText);
+                long port = SdpSyntax.digits(text, portStart, portEnd);
                 if (port < 0 || port > 65535) {
-                    throw new Fault(mAt, "m= port '" + portText + "' is not a number 0..65535");
+                    throw new Fault(mAt, "m= port '" + text.substring(portStart, portEnd) + "' is not a number 0..65535");
                 }
+                String media = known(fields[0], fields[1], MEDIA);
+                String proto = known(fields[4], fields[5], PROTOS);
+                List<String> formats = formats(count);
                 String information = null;
                 String key = null;
-                List<Connection> connections = new ArrayList<>();
-                Level level = new Level(mAt);
-                while ((l = advance()) != null && l.charAt(0) != 'm') {
-                    char t = l.charAt(0);
-                    // an a= line is split into name and value from the line itself
-                    String v = t == 'a' ? null : l.substring(2);
+                List<Connection> connections = List.of();
+                level.reset(mAt);
+                while ((t = advance()) != 0 && t != 'm') {
                     switch (t) {
-                        case 'i' -> information = once(information, v, 'i', mAt);
-                        case 'c' -> connections.add(connection(v));
-                        case 'b' -> level.bandwidth(bandwidth(v), lineNo);
-                        case 'k' -> key = once(key, v, 'k', mAt);
-                        case 'a' -> level.attribute(l, lineNo);
+                        case 'a' -> level.attribute(lineNo);
+                        case 'b' -> level.bandwidth(bandwidth(), lineNo);
+                        case 'i' -> information = once(information, value(), 'i', mAt);
+                        case 'c' -> {
+                            if (connections.isEmpty()) {
+                                connections = new ArrayList<>(2);
+                            }
+                            connections.add(connection(value()));
+                        }
+                        case 'k' -> key = once(key, value(), 'k', mAt);
                         case 'v', 'o', 's', 'u', 'e', 'p', 't', 'r', 'z' -> throw new Fault(lineNo, t
                                 + "= is a session-level line; it cannot follow the m= line of line " + mAt);
                         default -> throw unknown(t);
                     }
                 }
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, n * 2);
+                }
                 try {
-                    out.add(new MediaDescription(m[0], (int) port, count, m[2],
-                            Arrays.asList(m).subList(3, m.length), information, connections, level.bandwidths, key,
-                            level.attributes));
+                    out[n++] = new MediaDescription(media, (int) port, portCount, proto, formats, information,
+                            connections, level.bandwidths(), key, level.attributes());
                 } catch (IllegalArgumentException e) {
                     throw new Fault(mAt, e.getMessage());
                 }
             }
-            return out;
+            return listOf(out, n);
+        }
+
+        /**
+         * Splits {@code text.substring(from, to)} into {@link #fields} as {@link SdpSyntax#fields}
+         * does (blanks at either end ignored, runs of spaces between); returns the number of fields.
+         */
+        private int split(int from, int to) {
+            int s = from;
+            int e = to;
+            while (s < e && text.charAt(s) <= ' ') {
+                s++;
+            }
+            while (e > s && text.charAt(e - 1) <= ' ') {
+                e--;
+            }
+            int n = 0;
+            int start = s;
+            for (int i = s; i <= e; i++) {
+                if (i == e || text.charAt(i) == ' ') {
+                    if (start < i) {
+                        if (2 * n + 2 > fields.length) {
+                            fields = Arrays.copyOf(fields, fields.length * 2);
+                        }
+                        fields[2 * n] = start;
+                        fields[2 * n + 1] = i;
+                        n++;
+                    }
+                    start = i + 1;
+                }
+            }
+            return n;
+        }
+
+        /** Field {@code k} of the last {@link #split}, as a string. */
+        private String field(int k) {
+            return text.substring(fields[2 * k], fields[2 * k + 1]);
+        }
+
+        /** The formats of the {@code m=} line last split into {@code count} fields: fields 3 and on. */
+        private List<String> formats(int count) {
+            return switch (count) {
+                case 4 -> List.of(field(3));
+                case 5 -> List.of(field(3), field(4));
+                default -> {
+                    String[] f = new String[count - 3];
+                    for (int k = 3; k < count; k++) {
+                        f[k - 3] = field(k);
+                    }
+                    yield List.of(f);
+                }
+            };
         }
 
         private String once(String current, String value, char type, int mAt) throws Fault {
@@ -352,15 +588,24 @@ public final class SdpParser {
             return new Connection(f[0], f[1], f[2]);
         }
 
-        private Bandwidth bandwidth(String v) throws Fault {
-            int colon = v.indexOf(':');
-            String type = colon < 0 ? v : v.substring(0, colon).trim();
-            long value = colon < 0 ? -1 : SdpSyntax.digits(v.substring(colon + 1).trim());
-            if (!SdpSyntax.isToken(type) || value < 0) {
-                throw new Fault(lineNo, "b= needs <bwtype>:<bandwidth> with a decimal bandwidth of at most "
-                        + SdpSyntax.MAX_DIGITS + " digits (RFC 8866 §5.8), found '" + abbreviate(v) + "'");
+        /** The current {@code b=} line, read in place: only the type (when not a known one) is copied. */
+        private Bandwidth bandwidth() throws Fault {
+            int from = ls + 2;
+            int colon = text.indexOf(':', from);
+            long value = -1;
+            int typeStart = from;
+            int typeEnd = le;
+            if (colon >= 0 && colon < le) {
+                typeStart = trimmedStart(from, colon);
+                typeEnd = typeStart + trimmedLength(from, colon);
+                int valueStart = trimmedStart(colon + 1, le);
+                value = SdpSyntax.digits(text, valueStart, valueStart + trimmedLength(colon + 1, le));
             }
-            return new Bandwidth(type, value);
+            if (!SdpSyntax.isToken(text, typeStart, typeEnd) || value < 0) {
+                throw new Fault(lineNo, "b= needs <bwtype>:<bandwidth> with a decimal bandwidth of at most "
+                        + SdpSyntax.MAX_DIGITS + " digits (RFC 8866 §5.8), found '" + abbreviate(value()) + "'");
+            }
+            return new Bandwidth(known(typeStart, typeEnd, BANDWIDTH_TYPES), value);
         }
 
         private long[] timing(String v) throws Fault {
@@ -374,29 +619,45 @@ public final class SdpParser {
             return new long[] {start, stop};
         }
 
-        private String found(String l) {
-            return l == null ? ", found the end of the input" : ", found '" + abbreviate(l) + "'";
+        /** {@code , found '<the current line>'}, or the end of the input when {@link #advance} found none. */
+        private String found(char type) {
+            return type == 0 ? ", found the end of the input" : ", found '" + abbreviate(line()) + "'";
         }
 
         /**
-         * The attributes and bandwidths of one level, with the checks that span lines. A level has
-         * a handful of lines, so a repeat is found by looking back over them rather than through
-         * maps built for every level.
+         * The attributes and bandwidths of the level being read, with the checks that span lines.
+         * A level has a handful of lines, so a repeat is found by looking back over them rather
+         * than through maps; one instance serves every level of a parse in turn.
          */
         private final class Level {
             /** The line of the level's m=, 0 at session level. */
-            final int mediaLine;
-            final List<Attribute> attributes = new ArrayList<>();
-            final List<Bandwidth> bandwidths = new ArrayList<>();
+            private int mediaLine;
+            private Attribute[] attributes = new Attribute[8];
             /** The line of each of {@link #attributes}, in the same order. */
             private int[] attributeLines = new int[8];
+            private int attributeCount;
+            private Bandwidth[] bandwidths = new Bandwidth[4];
             /** The line of each of {@link #bandwidths}, in the same order. */
             private int[] bandwidthLines = new int[4];
-            int directionLine;
-            String direction;
+            private int bandwidthCount;
+            private int directionLine;
+            private String direction;
 
-            Level(int mediaLine) {
+            /** Starts a level: the session level ({@code mediaLine} 0) or the m= of that line. */
+            void reset(int mediaLine) {
                 this.mediaLine = mediaLine;
+                attributeCount = 0;
+                bandwidthCount = 0;
+                direction = null;
+                directionLine = 0;
+            }
+
+            List<Attribute> attributes() {
+                return listOf(attributes, attributeCount);
+            }
+
+            List<Bandwidth> bandwidths() {
+                return listOf(bandwidths, bandwidthCount);
             }
 
             /** Where the level is, for errors. */
@@ -406,28 +667,34 @@ public final class SdpParser {
 
             void bandwidth(Bandwidth b, int at) throws Fault {
                 // types are tokens, plain ASCII, where ignoring case is comparing upper-cased forms
-                for (int i = 0; i < bandwidths.size(); i++) {
-                    if (bandwidths.get(i).type().equalsIgnoreCase(b.type())) {
+                for (int i = 0; i < bandwidthCount; i++) {
+                    if (bandwidths[i].type().equalsIgnoreCase(b.type())) {
                         throw new Fault(at, "b=" + b.type() + " is given twice " + where() + " (first on line "
                                 + bandwidthLines[i] + ")");
                     }
                 }
-                if (bandwidths.size() == bandwidthLines.length) {
-                    bandwidthLines = Arrays.copyOf(bandwidthLines, bandwidthLines.length * 2);
+                if (bandwidthCount == bandwidths.length) {
+                    bandwidths = Arrays.copyOf(bandwidths, bandwidthCount * 2);
+                    bandwidthLines = Arrays.copyOf(bandwidthLines, bandwidthCount * 2);
                 }
-                bandwidthLines[bandwidths.size()] = at;
-                bandwidths.add(b);
+                bandwidthLines[bandwidthCount] = at;
+                bandwidths[bandwidthCount++] = b;
             }
 
-            /** An {@code a=} line, {@code line} with its type and {@code =}. */
-            void attribute(String line, int at) throws Fault {
-                int colon = line.indexOf(':', 2);
-                String name = colon < 0 ? line.substring(2) : line.substring(2, colon);
-                String value = colon < 0 ? null : line.substring(colon + 1);
-                if (!SdpSyntax.isToken(name)) {
-                    throw new Fault(at, "attribute name '" + abbreviate(name) + "' is not a token (RFC 8866 §5.13)");
+            /** The current line, an {@code a=} line: the name and the value are copied out, nothing else. */
+            void attribute(int at) throws Fault {
+                int from = ls + 2;
+                int colon = text.indexOf(':', from);
+                if (colon >= le) {
+                    colon = -1;
                 }
-                Attribute a = new Attribute(name, value);
+                int nameEnd = colon < 0 ? le : colon;
+                if (!SdpSyntax.isToken(text, from, nameEnd)) {
+                    throw new Fault(at, "attribute name '" + abbreviate(text.substring(from, nameEnd))
+                            + "' is not a token (RFC 8866 §5.13)");
+                }
+                String name = known(from, nameEnd, ATTRIBUTE_NAMES);
+                Attribute a = new Attribute(name, colon < 0 ? null : text.substring(colon + 1, le));
                 MediaDirection d = MediaDirection.fromAttributeName(name);
                 boolean qos = d == null && QosAttributes.covers(name);
                 String reason = d != null ? checkDirection(a) : qos ? QosAttributes.check(a) : checkKnown(a);
@@ -442,20 +709,31 @@ public final class SdpParser {
                     direction = name;
                     directionLine = at;
                 } else if (qos ? !QosAttributes.isPrecondition(name) : name.equals("maxprate")) {
-                    for (int i = 0; i < attributes.size(); i++) {
-                        if (attributes.get(i).name().equals(name)) {
+                    for (int i = 0; i < attributeCount; i++) {
+                        if (attributes[i].name().equals(name)) {
                             throw new Fault(at, "a=" + name + " is given twice " + where() + " (first on line "
                                     + attributeLines[i] + ")");
                         }
                     }
                 }
-                if (attributes.size() == attributeLines.length) {
-                    attributeLines = Arrays.copyOf(attributeLines, attributeLines.length * 2);
+                if (attributeCount == attributes.length) {
+                    attributes = Arrays.copyOf(attributes, attributeCount * 2);
+                    attributeLines = Arrays.copyOf(attributeLines, attributeCount * 2);
                 }
-                attributeLines[attributes.size()] = at;
-                attributes.add(a);
+                attributeLines[attributeCount] = at;
+                attributes[attributeCount++] = a;
             }
         }
+    }
+
+    /** The first {@code n} of {@code items} as an unmodifiable list, as {@link List#copyOf} would make it. */
+    private static <T> List<T> listOf(T[] items, int n) {
+        return switch (n) {
+            case 0 -> List.of();
+            case 1 -> List.of(items[0]);
+            case 2 -> List.of(items[0], items[1]);
+            default -> List.of(Arrays.copyOf(items, n));
+        };
     }
 
     /** The grammar of a direction attribute, or {@code null} when well formed. */

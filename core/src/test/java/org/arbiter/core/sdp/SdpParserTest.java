@@ -241,6 +241,130 @@ class SdpParserTest {
     }
 
     @Test
+    void headerIsReadIgnoringCaseAndSurroundingBlanks() {
+        SdpParser.Result r = SdpParser.parse(" UpLink \t\n\tOFFER \r\nm=audio 1 RTP/AVP 0\r\n\0");
+
+        assertThat(r.label()).isEqualTo(new CodecDataLabel(CodecDataLabel.Link.UPLINK, CodecDataLabel.Role.OFFER));
+        assertThat(r.mediaLines()).containsExactly(3);
+    }
+
+    @Test
+    void headerWithNonAsciiLettersIsReadAsRootLowerCasingReadsIt() {
+        // KELVIN SIGN lower-cases to k; DOTLESS I and LONG S do not lower-case to i and s
+        assertThat(SdpParser.parse("uplin\u212A\noffer\nm=audio 1 RTP/AVP 0\n").label())
+                .isEqualTo(new CodecDataLabel(CodecDataLabel.Link.UPLINK, CodecDataLabel.Role.OFFER));
+        assertThat(SdpParser.parse("upl\u0131nk\noffer\nm=audio 1 RTP/AVP 0\n").error()).isEqualTo(new SdpError(1,
+                "expected <type>=<value> with a lower-case letter as type, found 'upl\u0131nk'"));
+        assertThat(SdpParser.parse("downlink\nde\u017Fcription\nm=audio 1 RTP/AVP 0\n").error())
+                .isEqualTo(new SdpError(2, "Codec-Data header: the second line must be offer, answer or description "
+                        + "(TS 29.214 §5.3.7), found 'de\u017Fcription'"));
+    }
+
+    @Test
+    void headerWithoutItsSecondLineNamesTheFirst() {
+        assertThat(SdpParser.parse(" downlink \n\0").error()).isEqualTo(new SdpError(1, "Codec-Data header: "
+                + "'downlink' must be followed by a line offer, answer or description (TS 29.214 §5.3.7)"));
+    }
+
+    @Test
+    void blankSecondHeaderLineIsNotARole() {
+        assertThat(SdpParser.parse("uplink\n\noffer\nm=audio 1 RTP/AVP 0\n").error())
+                .isEqualTo(new SdpError(2, "Codec-Data header: the second line must be offer, answer or description "
+                        + "(TS 29.214 §5.3.7), found ''"));
+    }
+
+    @Test
+    void whiteSpaceOnlyLinesAreSkippedWhateverTheirCharacters() {
+        SdpParser.Result r = SdpParser.parse("uplink\noffer\n \t\r\n\u2003\nm=audio 1 RTP/AVP 0\r\n\u000B\f\na=sendrecv\n");
+
+        assertThat(r.mediaLines()).containsExactly(5);
+        assertThat(r.description().media().getFirst().attributes()).containsExactly(Attribute.flag("sendrecv"));
+    }
+
+    @Test
+    void aLoneCrInsideALineIsRefusedAndANulBeforeItWins() {
+        assertThat(SdpParser.parse("m=audio 1 RTP/AVP 0\ra=sendrecv\n").error())
+                .isEqualTo(new SdpError(1, "CR not followed by LF"));
+        assertThat(SdpParser.parse("m=audio 1 RTP/AVP 0\r\na=x\r\0\r\na=y\n").error())
+                .isEqualTo(new SdpError(2, "NUL byte inside the description (only trailing NULs are ignored)"));
+    }
+
+    @Test
+    void onlyTheCrBeforeTheLfIsALineEnd() {
+        SdpParser.Result r = SdpParser.parse("m=audio 1 RTP/AVP 0\r\r\n");
+
+        assertThat(r.ok()).isTrue();
+        assertThat(SdpParser.parse("m=audio 1 RTP/AVP 0\na=x\r\r\na=y\n").error())
+                .isEqualTo(new SdpError(2, "CR not followed by LF"));
+    }
+
+    @Test
+    void trailingNulsCrsAndLfsOnlyInputIsAnEmptyFragment() {
+        SdpParser.Result r = SdpParser.parse("\0\r\n\n\0");
+
+        assertThat(r.ok()).isTrue();
+        assertThat(r.label()).isNull();
+        assertThat(r.description().media()).isEmpty();
+    }
+
+    @Test
+    void bandwidthTypeAndValueMayBeSurroundedByBlanks() {
+        MediaDescription m = ok("m=audio 1 RTP/AVP 0\nb= AS : 64 \nb=x-custom:7\n").media().getFirst();
+
+        assertThat(m.bandwidths()).containsExactly(new Bandwidth("AS", 64), new Bandwidth("x-custom", 7));
+    }
+
+    @Test
+    void bandwidthWithoutValueOrWithSpaceInTypeIsRefusedQuotingTheValue() {
+        assertThat(SdpParser.parse("m=audio 1 RTP/AVP 0\nb=AS: \n").error()).isEqualTo(new SdpError(2,
+                "b= needs <bwtype>:<bandwidth> with a decimal bandwidth of at most 18 digits (RFC 8866 §5.8), "
+                        + "found 'AS: '"));
+        assertThat(SdpParser.parse("m=audio 1 RTP/AVP 0\nb=A S:1\n").error().reason()).endsWith("found 'A S:1'");
+    }
+
+    @Test
+    void attributeNamesKeepTheirCaseAndValuesTheirBlanks() {
+        MediaDescription m = ok("m=audio 1 RTP/AVP 0\na=Sendrecv\na=rtpmap: 0  PCMU/8000 \na=fmtp:\n").media()
+                .getFirst();
+
+        assertThat(m.attributes()).containsExactly(Attribute.flag("Sendrecv"), new Attribute("rtpmap", " 0  PCMU/8000 "),
+                new Attribute("fmtp", ""));
+        assertThat(m.direction()).isNull();
+    }
+
+    @Test
+    void attributeNameThatIsNotATokenIsQuoted() {
+        assertThat(SdpParser.parse("m=audio 1 RTP/AVP 0\na=bad name:x\n").error()).isEqualTo(
+                new SdpError(2, "attribute name 'bad name' is not a token (RFC 8866 §5.13)"));
+        assertThat(SdpParser.parse("m=audio 1 RTP/AVP 0\na=:x\n").error()).isEqualTo(
+                new SdpError(2, "attribute name '' is not a token (RFC 8866 §5.13)"));
+    }
+
+    @Test
+    void mediaLineFieldsMaySitBetweenBlanksAndATabStaysInItsField() {
+        MediaDescription m = ok("m=\t audio  16000/2   RTP/AVP  0 8 \n").media().getFirst();
+
+        assertThat(m.mediaLine()).isEqualTo("audio 16000/2 RTP/AVP 0 8");
+        assertThat(SdpParser.parse("m=audio 1 RTP/AVP 0\t8\n").error()).isEqualTo(new SdpError(1,
+                "format '0\t8' is invalid: expected a non-empty value without white space"));
+    }
+
+    @Test
+    void mediaLinesOfManyMediaAreCounted() {
+        SdpParser.Result r = SdpParser.parse("m=audio 1 RTP/AVP 0\nm=video 2 RTP/AVP 31\n\nm=text 3 RTP/AVP 98\n");
+
+        assertThat(r.mediaLines()).containsExactly(1, 2, 4);
+        assertThat(r.description().media()).extracting(MediaDescription::media).containsExactly("audio", "video",
+                "text");
+    }
+
+    @Test
+    void oEndingTheInputIsReportedAsTheEnd() {
+        assertThat(SdpParser.parse("v=0\n\n").error())
+                .isEqualTo(new SdpError(1, "o= must follow v= (RFC 8866 §5), found the end of the input"));
+    }
+
+    @Test
     void nullInputIsAnError() {
         assertThat(SdpParser.parse(null).error()).isEqualTo(new SdpError(0, "no description"));
     }
