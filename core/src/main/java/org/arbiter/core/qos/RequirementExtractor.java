@@ -93,11 +93,12 @@ public final class RequirementExtractor {
         if (error != null) {
             return new Extraction(List.of(), error);
         }
-        List<FlowRequirement> flows = new ArrayList<>(out.size());
-        for (FlowAnalysis a : out) {
-            flows.add(a.requirement());
+        // an exact array made into the unmodifiable list the record keeps, so that it copies nothing
+        FlowRequirement[] flows = new FlowRequirement[out.size()];
+        for (int i = 0; i < flows.length; i++) {
+            flows[i] = out.get(i).requirement();
         }
-        return new Extraction(flows, null);
+        return new Extraction(List.of(flows), null);
     }
 
     /** Extracts the requirements and the reasoning behind each of them. */
@@ -115,7 +116,10 @@ public final class RequirementExtractor {
     /** Adds the analysis of every flow of every component to {@code out}; the error of the first bad one, or {@code null}. */
     private static String components(RxRequest request, MediaDefaults defaults, Negotiation.Cap cap, boolean explain,
                                      List<FlowAnalysis> out) {
-        for (MediaComponent mc : request.components()) {
+        // the request's lists are unmodifiable lists: indexed, their loops allocate no iterator
+        List<MediaComponent> components = request.components();
+        for (int c = 0; c < components.size(); c++) {
+            MediaComponent mc = components.get(c);
             String err = component(request, mc, defaults, cap, explain, out);
             if (err != null) {
                 return "Media-Component-Description " + mc.number() + ": " + err;
@@ -180,15 +184,17 @@ public final class RequirementExtractor {
         String peerSdp = sdpAddress(offerStream, answerStream, false);
         List<MediaSubComponent> subs = mc.subComponents().isEmpty()
                 ? Collections.singletonList(null) : mc.subComponents();
-        for (MediaSubComponent sc : subs) {
+        for (int s = 0; s < subs.size(); s++) {
+            MediaSubComponent sc = subs.get(s);
             FlowStatus fs = sc != null && sc.flowStatus() != null ? sc.flowStatus() : mc.flowStatus();
             Set<Direction> permitted = permitted(fs);
             String ue = request.framedIpAddress();
             String peer = null;
             if (sc != null && !sc.flowDescriptions().isEmpty()) {
                 Set<Direction> described = EnumSet.noneOf(Direction.class);
-                for (String text : sc.flowDescriptions()) {
-                    FlowDescription.Parsed p = FlowDescription.parse(text);
+                List<String> descriptions = sc.flowDescriptions();
+                for (int f = 0; f < descriptions.size(); f++) {
+                    FlowDescription.Parsed p = FlowDescription.parse(descriptions.get(f));
                     if (p.error() != null) {
                         return "Flow-Number " + sc.flowNumber() + ": " + p.error();
                     }

@@ -1,5 +1,6 @@
 package org.arbiter.core.qos;
 
+import java.util.List;
 import org.arbiter.core.sdp.Bandwidth;
 import org.arbiter.core.sdp.Connection;
 import org.arbiter.core.sdp.MediaDescription;
@@ -98,7 +99,9 @@ record StreamQos(
     }
 
     private static Bandwidth sessionBandwidth(SessionDescription sd, String type) {
-        for (Bandwidth b : sd.bandwidths()) {
+        List<Bandwidth> bandwidths = sd.bandwidths();
+        for (int i = 0; i < bandwidths.size(); i++) {
+            Bandwidth b = bandwidths.get(i);
             if (b.is(type)) {
                 return b;
             }

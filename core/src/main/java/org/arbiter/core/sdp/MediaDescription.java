@@ -45,7 +45,9 @@ public record MediaDescription(
         if (formats.isEmpty()) {
             throw SdpSyntax.invalid("formats of m=" + media, formats, "at least one format is required");
         }
-        formats.forEach(f -> SdpSyntax.requireNonWs("format", f));
+        for (int i = 0; i < formats.size(); i++) {
+            SdpSyntax.requireNonWs("format", formats.get(i));
+        }
         SdpSyntax.optionalText("i=", information);
         connections = List.copyOf(Objects.requireNonNull(connections, "connections"));
         bandwidths = List.copyOf(Objects.requireNonNull(bandwidths, "bandwidths"));
@@ -71,7 +73,9 @@ public record MediaDescription(
 
     /** The first attribute with this name, or {@code null}. */
     public Attribute attribute(String name) {
-        for (Attribute a : attributes) {
+        // indexed: an iterator over the list is an allocation on a path taken for every request
+        for (int i = 0; i < attributes.size(); i++) {
+            Attribute a = attributes.get(i);
             if (a.name().equals(name)) {
                 return a;
             }
@@ -81,7 +85,8 @@ public record MediaDescription(
 
     /** The first bandwidth of this type (case-insensitive), or {@code null}. */
     public Bandwidth bandwidth(String type) {
-        for (Bandwidth b : bandwidths) {
+        for (int i = 0; i < bandwidths.size(); i++) {
+            Bandwidth b = bandwidths.get(i);
             if (b.is(type)) {
                 return b;
             }
@@ -91,8 +96,8 @@ public record MediaDescription(
 
     /** The media-level direction attribute, or {@code null} when there is none. */
     public MediaDirection direction() {
-        for (Attribute a : attributes) {
-            MediaDirection d = MediaDirection.fromAttributeName(a.name());
+        for (int i = 0; i < attributes.size(); i++) {
+            MediaDirection d = MediaDirection.fromAttributeName(attributes.get(i).name());
             if (d != null) {
                 return d;
             }
@@ -111,7 +116,8 @@ public record MediaDescription(
      */
     public String codec() {
         String first = formats.getFirst();
-        for (Attribute a : attributes) {
+        for (int i = 0; i < attributes.size(); i++) {
+            Attribute a = attributes.get(i);
             if (a.name().equals("rtpmap") && a.value() != null) {
                 String v = a.value().trim();
                 int sp = v.indexOf(' ');

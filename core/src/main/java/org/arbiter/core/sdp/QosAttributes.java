@@ -194,7 +194,8 @@ public record QosAttributes(
         String game = null;
         List<Precondition> pre = List.of();
         boolean any = false;
-        for (Attribute a : attributes) {
+        for (int i = 0; i < attributes.size(); i++) {
+            Attribute a = attributes.get(i);
             if (!covers(a.name()) || a.value() == null) {
                 continue;
             }
@@ -263,6 +264,13 @@ public record QosAttributes(
 
     /** These attributes with every component that {@code inner} gives replaced by its value. */
     public QosAttributes overriddenBy(QosAttributes inner) {
+        if ((inner.latencyMs != null || latencyMs == null) && (inner.jitterMs != null || jitterMs == null)
+                && (inner.lossPercent != null || lossPercent == null) && (inner.qosClass != null || qosClass == null)
+                && (inner.security != null || security == null) && (inner.gameFormat != null || gameFormat == null)
+                && (!inner.preconditions.isEmpty() || preconditions.isEmpty())) {
+            // inner gives every component these attributes give: the result is inner, an equal value
+            return inner;
+        }
         return new QosAttributes(
                 inner.latencyMs != null ? inner.latencyMs : latencyMs,
                 inner.jitterMs != null ? inner.jitterMs : jitterMs,

@@ -57,8 +57,12 @@ public record SessionDescription(
         SdpSyntax.optionalText("u=", uri);
         SdpSyntax.optionalText("z=", timeZones);
         SdpSyntax.optionalText("k=", key);
-        emails.forEach(e -> SdpSyntax.optionalText("e=", e));
-        phones.forEach(p -> SdpSyntax.optionalText("p=", p));
+        for (int i = 0; i < emails.size(); i++) {
+            SdpSyntax.optionalText("e=", emails.get(i));
+        }
+        for (int i = 0; i < phones.size(); i++) {
+            SdpSyntax.optionalText("p=", phones.get(i));
+        }
         if (version == null) {
             if (origin != null || sessionName != null || information != null || uri != null || !emails.isEmpty()
                     || !phones.isEmpty() || connection != null || !bandwidths.isEmpty() || !timings.isEmpty()
@@ -87,7 +91,8 @@ public record SessionDescription(
 
     /** The first session-level attribute with this name, or {@code null}. */
     public Attribute attribute(String name) {
-        for (Attribute a : attributes) {
+        for (int i = 0; i < attributes.size(); i++) {
+            Attribute a = attributes.get(i);
             if (a.name().equals(name)) {
                 return a;
             }
@@ -97,8 +102,8 @@ public record SessionDescription(
 
     /** The session-level direction attribute, or {@code null} when there is none. */
     public MediaDirection sessionDirection() {
-        for (Attribute a : attributes) {
-            MediaDirection d = MediaDirection.fromAttributeName(a.name());
+        for (int i = 0; i < attributes.size(); i++) {
+            MediaDirection d = MediaDirection.fromAttributeName(attributes.get(i).name());
             if (d != null) {
                 return d;
             }
