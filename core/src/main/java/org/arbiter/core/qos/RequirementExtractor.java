@@ -128,13 +128,13 @@ public final class RequirementExtractor {
         return null;
     }
 
-    /** The SDP of one Codec-Data: its label and the m-line of the component, or {@code null}. */
-    private record Side(CodecDataLabel label, StreamQos stream) {}
-
     private static String component(RxRequest request, MediaComponent mc, MediaDefaults defaults,
                                     Negotiation.Cap cap, boolean explain, List<FlowAnalysis> out) {
-        Side offer = null;
-        Side answer = null;
+        // each side: the label of its Codec-Data (null when there is none) and its m-line (null when none)
+        CodecDataLabel offer = null;
+        CodecDataLabel answer = null;
+        StreamQos offerStream = null;
+        StreamQos answerStream = null;
         for (int i = 0; i < mc.codecData().size(); i++) {
             SdpParser.Result r = SdpParser.parse(mc.codecData().get(i));
             if (!r.ok()) {
@@ -156,25 +156,25 @@ public final class RequirementExtractor {
             } else {
                 return where(i) + ": holds " + media.size() + " m-lines and none at position " + mc.number();
             }
-            Side side = new Side(label, m == null ? null : StreamQos.of(r.description(), m, label.fromUe(), explain));
+            StreamQos stream = m == null ? null : StreamQos.of(r.description(), m, label.fromUe(), explain);
             if (label.role() == CodecDataLabel.Role.OFFER) {
                 if (offer != null) {
                     return where(i) + ": a second Codec-Data labelled offer";
                 }
-                offer = side;
+                offer = label;
+                offerStream = stream;
             } else {
                 if (answer != null) {
                     return where(i) + ": a second Codec-Data labelled answer or description";
                 }
-                answer = side;
+                answer = label;
+                answerStream = stream;
             }
         }
-        if (offer != null && answer != null && offer.label().link() == answer.label().link()) {
-            return "the offer and the answer are both labelled " + offer.label().link().name().toLowerCase(
+        if (offer != null && answer != null && offer.link() == answer.link()) {
+            return "the offer and the answer are both labelled " + offer.link().name().toLowerCase(
                     Locale.ROOT) + "; one of them is the UE's (uplink), the other the peer's (downlink)";
         }
-        StreamQos offerStream = offer == null ? null : offer.stream();
-        StreamQos answerStream = answer == null ? null : answer.stream();
         MediaType type = mc.mediaType();
         if (type == null) {
             StreamQos any = answerStream != null ? answerStream : offerStream;

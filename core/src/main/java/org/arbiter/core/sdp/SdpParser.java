@@ -95,6 +95,15 @@ public final class SdpParser {
     private static final String[] BANDWIDTH_TYPES = {Bandwidth.AS, Bandwidth.TIAS, Bandwidth.RS, Bandwidth.RR,
         Bandwidth.CT};
     private static final String[] MEDIA = {"audio", "video", "application", "text", "message", "image"};
+    /** The RTP payload types 0..127 as written without leading zeros: the formats of nearly every m= line. */
+    private static final String[] PAYLOAD_TYPES = new String[128];
+
+    static {
+        for (int i = 0; i < PAYLOAD_TYPES.length; i++) {
+            PAYLOAD_TYPES[i] = Integer.toString(i);
+        }
+    }
+
     private static final String[] PROTOS = {"RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVPF",
         "UDP", "TCP"};
 
@@ -547,16 +556,29 @@ public final class SdpParser {
         /** The formats of the {@code m=} line last split into {@code count} fields: fields 3 and on. */
         private List<String> formats(int count) {
             return switch (count) {
-                case 4 -> List.of(field(3));
-                case 5 -> List.of(field(3), field(4));
+                case 4 -> List.of(format(3));
+                case 5 -> List.of(format(3), format(4));
                 default -> {
                     String[] f = new String[count - 3];
                     for (int k = 3; k < count; k++) {
-                        f[k - 3] = field(k);
+                        f[k - 3] = format(k);
                     }
                     yield List.of(f);
                 }
             };
+        }
+
+        /** Field {@code k}, a format: one of {@link #PAYLOAD_TYPES} when it is written as one. */
+        private String format(int k) {
+            int from = fields[2 * k];
+            int to = fields[2 * k + 1];
+            if (to - from <= 3 && (to - from == 1 || text.charAt(from) != '0')) {
+                long pt = SdpSyntax.digits(text, from, to);
+                if (pt >= 0 && pt < PAYLOAD_TYPES.length) {
+                    return PAYLOAD_TYPES[(int) pt];
+                }
+            }
+            return text.substring(from, to);
         }
 
         private String once(String current, String value, char type, int mAt) throws Fault {

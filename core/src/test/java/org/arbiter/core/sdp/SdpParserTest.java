@@ -350,6 +350,13 @@ class SdpParserTest {
     }
 
     @Test
+    void formatsAreKeptAsWrittenLeadingZerosAndLargeNumbersIncluded() {
+        MediaDescription m = ok("m=audio 1 RTP/AVP 0 08 000 127 128 1000 96a\n").media().getFirst();
+
+        assertThat(m.formats()).containsExactly("0", "08", "000", "127", "128", "1000", "96a");
+    }
+
+    @Test
     void mediaLinesOfManyMediaAreCounted() {
         SdpParser.Result r = SdpParser.parse("m=audio 1 RTP/AVP 0\nm=video 2 RTP/AVP 31\n\nm=text 3 RTP/AVP 98\n");
 
