@@ -1,6 +1,5 @@
 package org.arbiter.core.qos;
 
-import java.util.Locale;
 
 /**
  * A Flow-Description (TS 29.214 §5.3.8): an RFC 6733 §4.3.1 IPFilterRule restricted to
@@ -39,15 +38,16 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
         if (dir == null) {
             return error(text, "the direction must be 'in' or 'out', found '" + t.get(1) + "'");
         }
-        String proto = t.get(2).toLowerCase(Locale.ROOT);
-        if (!proto.equals("ip") && !number(proto, 0, proto.length(), 255)) {
+        String proto = protocol(text, t.start(2), t.end(2));
+        if (proto == null) {
             return error(text, "the protocol must be 'ip' or a number 0..255, found '" + t.get(2) + "'");
         }
         if (!t.is(3, "from")) {
             return error(text, "expected 'from' after the protocol, found '" + t.get(3) + "'");
         }
         int i = 4;
-        String src = address(t.get(i++));
+        String src = address(text, t.start(i), t.end(i));
+        i++;
         if (src == null) {
             return error(text, "the source '" + t.get(4) + "' is not an address, 'any' or 'assigned'");
         }
@@ -64,7 +64,7 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
         if (i >= t.size()) {
             return error(text, "no destination after 'to'");
         }
-        String dst = address(t.get(i));
+        String dst = address(text, t.start(i), t.end(i));
         if (dst == null) {
             return error(text, "the destination '" + t.get(i) + "' is not an address, 'any' or 'assigned'");
         }
@@ -158,37 +158,79 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
         return out;
     }
 
+    /** Space, or one of TAB, LF, VT, FF and CR (U+0009..U+000D). */
     private static boolean separator(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+        return c <= ' ' && (c == ' ' || (c >= '\t' && c <= '\r'));
+    }
+
+    /** The protocol numbers 0..255 as written without leading zeros. */
+    private static final String[] PROTOCOLS = new String[256];
+
+    static {
+        for (int i = 0; i < PROTOCOLS.length; i++) {
+            PROTOCOLS[i] = Integer.toString(i);
+        }
+    }
+
+    /**
+     * The word {@code text.substring(from, to)} lower-cased (Locale.ROOT) when it is {@code ip} or
+     * a number 0..255, else {@code null}. Read in place: only a number with leading zeros is
+     * copied. Only ASCII {@code I}/{@code i} and {@code P}/{@code p} lower-case to {@code i} and
+     * {@code p}, and only ASCII digits are digits, so reading the ASCII forms is enough.
+     */
+    private static String protocol(String text, int from, int to) {
+        if (to - from == 2 && (text.charAt(from) | 0x20) == 'i' && (text.charAt(from + 1) | 0x20) == 'p') {
+            return "ip";
+        }
+        if (!number(text, from, to, 255)) {
+            return null;
+        }
+        if (to - from > 1 && text.charAt(from) == '0') {
+            return text.substring(from, to);
+        }
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            v = v * 10 + (text.charAt(i) - '0');
+        }
+        return PROTOCOLS[v];
     }
 
     private static Parsed error(String text, String why) {
         return new Parsed(null, "Flow-Description '" + text.strip() + "': " + why);
     }
 
-    /** The address without "!" and mask; "" for any/assigned; {@code null} when not an address. */
-    private static String address(String a) {
-        String s = a.startsWith("!") ? a.substring(1) : a;
-        if (s.equals("any") || s.equals("assigned")) {
+    /**
+     * The address of the word {@code text.substring(from, to)} without "!" and mask; "" for
+     * any/assigned; {@code null} when not an address. Read in place: only the address is copied.
+     */
+    private static String address(String text, int from, int to) {
+        int s = from < to && text.charAt(from) == '!' ? from + 1 : from;
+        if (is(text, s, to, "any") || is(text, s, to, "assigned")) {
             return "";
         }
-        int slash = s.indexOf('/');
+        int e = to;
+        int slash = indexOf(text, '/', s, to);
         if (slash >= 0) {
-            if (!number(s, slash + 1, s.length(), 128)) {
+            if (!number(text, slash + 1, to, 128)) {
                 return null;
             }
-            s = s.substring(0, slash);
+            e = slash;
         }
-        if (s.isEmpty()) {
+        if (s == e) {
             return null;
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        for (int i = s; i < e; i++) {
+            char c = text.charAt(i);
             if (!(Character.isLetterOrDigit(c) || c == '.' || c == ':' || c == '-')) {
                 return null;
             }
         }
-        return s;
+        return text.substring(s, e);
+    }
+
+    /** {@code text.substring(from, to)} is {@code word}. */
+    private static boolean is(String text, int from, int to, String word) {
+        return to - from == word.length() && text.startsWith(word, from);
     }
 
     /**

@@ -22,7 +22,8 @@ class FlowDescriptionParseProperties {
         Arbitrary<String> word = Arbitraries.of("permit", "permit", "deny", "in", "out", "17", "IP", "ip", "256", "0x11",
                 "from", "from", "to", "to", "10.0.0.1", "!10.0.0.1/24", "any", "assigned", "10.0.0.1/129", "2001:db8::1",
                 "10.0.0.1/", "10.0.0.1/128", "!", "255", "5000", "5000-5010", "1,2-3", "65535", "0-65535", "65536", "70000",
-                "1-2-3", "1,", ",", "-", "9x", "");
+                "1-2-3", "1,", ",", "-", "9x", "", "017", "00", "Ip", "iP", "\u0130p", "i", "ipp", "!any", "!assigned",
+                "/24", "any/24", "!!10.0.0.1", "h\u00e9te", "a_b");
         Arbitrary<String> gap = Arbitraries.of(" ", " ", "  ", "\t", "\r\n", "\u2003");
         return Arbitraries.oneOf(
                 Arbitraries.just("permit out 17 from 192.0.2.20 26000 to 10.0.7.7 16000"),

@@ -62,4 +62,24 @@ class FlowDescriptionTest {
         assertThat(FlowDescription.parse("permit out 17 from 192.0.2.20 1-65536 to 10.0.0.7").error())
                 .contains("source ports");
     }
+
+    @Test
+    void protocolIsLowerCasedAndKeptAsWritten() {
+        assertThat(FlowDescription.parse("permit in IP from 10.0.0.1 to any").rule().protocol()).isEqualTo("ip");
+        assertThat(FlowDescription.parse("permit in 017 from 10.0.0.1 to any").rule().protocol()).isEqualTo("017");
+        assertThat(FlowDescription.parse("permit in 255 from 10.0.0.1 to any").rule().protocol()).isEqualTo("255");
+        assertThat(FlowDescription.parse("permit in \u0130p from 10.0.0.1 to any").error()).isEqualTo(
+                "Flow-Description 'permit in \u0130p from 10.0.0.1 to any': the protocol must be 'ip' or a number 0..255, "
+                        + "found '\u0130p'");
+    }
+
+    @Test
+    void negatedAnyAndMaskedAddressesAreRead() {
+        FlowDescription rule = FlowDescription.parse("permit out 17 from !any to !10.0.0.7/24 5000").rule();
+
+        assertThat(rule.source()).isNull();
+        assertThat(rule.destination()).isEqualTo("10.0.0.7");
+        assertThat(FlowDescription.parse("permit out 17 from !/24 to any").error()).endsWith(
+                "the source '!/24' is not an address, 'any' or 'assigned'");
+    }
 }
