@@ -319,13 +319,23 @@ public final class SdpParser {
 
         /** {@code text.substring(from, to)}, or the constant of {@code known} with that text. */
         private String known(int from, int to, String[] known) {
+            String k = constant(from, to, known);
+            return k != null ? k : text.substring(from, to);
+        }
+
+        /** The constant of {@code known} that {@code text.substring(from, to)} is, or {@code null}. */
+        private String constant(int from, int to, String[] known) {
             int n = to - from;
+            if (n == 0) {
+                return null;
+            }
+            char first = text.charAt(from);
             for (String k : known) {
-                if (k.length() == n && text.startsWith(k, from)) {
+                if (k.length() == n && k.charAt(0) == first && text.startsWith(k, from)) {
                     return k;
                 }
             }
-            return text.substring(from, to);
+            return null;
         }
 
         private List<Integer> mediaLines() {
@@ -711,11 +721,15 @@ public final class SdpParser {
                     colon = -1;
                 }
                 int nameEnd = colon < 0 ? le : colon;
-                if (!SdpSyntax.isToken(text, from, nameEnd)) {
-                    throw new Fault(at, "attribute name '" + abbreviate(text.substring(from, nameEnd))
-                            + "' is not a token (RFC 8866 §5.13)");
+                // a known name is a token; any other is checked before it is copied
+                String name = constant(from, nameEnd, ATTRIBUTE_NAMES);
+                if (name == null) {
+                    if (!SdpSyntax.isToken(text, from, nameEnd)) {
+                        throw new Fault(at, "attribute name '" + abbreviate(text.substring(from, nameEnd))
+                                + "' is not a token (RFC 8866 §5.13)");
+                    }
+                    name = text.substring(from, nameEnd);
                 }
-                String name = known(from, nameEnd, ATTRIBUTE_NAMES);
                 Attribute a = new Attribute(name, colon < 0 ? null : text.substring(colon + 1, le));
                 MediaDirection d = MediaDirection.fromAttributeName(name);
                 boolean qos = d == null && QosAttributes.covers(name);
