@@ -145,9 +145,9 @@ public final class SdpParser {
         private int lineNo;
         /** The attributes and bandwidths of the level being read; one level at a time. */
         private final Level level = new Level();
-        /** The fields of the current {@code m=} line: start and end of each, in pairs. */
-        private int[] fields = new int[16];
-        private int[] mediaLines = new int[4];
+        /** The line of the first {@code m=}, then of the others when there are more. */
+        private int firstMediaLine;
+        private int[] mediaLines;
         private int mediaCount;
 
         Run(String text) {
@@ -341,8 +341,7 @@ public final class SdpParser {
         private List<Integer> mediaLines() {
             return switch (mediaCount) {
                 case 0 -> List.of();
-                case 1 -> List.of(mediaLines[0]);
-                case 2 -> List.of(mediaLines[0], mediaLines[1]);
+                case 1 -> List.of(firstMediaLine);
                 default -> {
                     Integer[] boxed = new Integer[mediaCount];
                     for (int i = 0; i < mediaCount; i++) {
@@ -462,19 +461,35 @@ public final class SdpParser {
             char t = 'm';
             while (t == 'm') {
                 int mAt = lineNo;
-                if (mediaCount == mediaLines.length) {
-                    mediaLines = Arrays.copyOf(mediaLines, mediaCount * 2);
+                if (mediaCount == 0) {
+                    firstMediaLine = mAt;
+                } else {
+                    if (mediaLines == null) {
+                        mediaLines = new int[] {firstMediaLine, 0, 0, 0};
+                    } else if (mediaCount == mediaLines.length) {
+                        mediaLines = Arrays.copyOf(mediaLines, mediaCount * 2);
+                    }
+                    mediaLines[mediaCount] = mAt;
                 }
-                mediaLines[mediaCount++] = mAt;
-                int count = split(ls + 2, le);
-                if (count < 4) {
+                mediaCount++;
+                // the fields as SdpSyntax.fields splits them: blanks at either end ignored, runs of spaces between
+                int end = le;
+                while (end > ls + 2 && text.charAt(end - 1) <= ' ') {
+                    end--;
+                }
+                int mediaStart = trimmedStart(ls + 2, end);
+                int mediaEnd = fieldEnd(mediaStart, end);
+                int portStart = fieldStart(mediaEnd, end);
+                int portEnd = fieldEnd(portStart, end);
+                int protoStart = fieldStart(portEnd, end);
+                int protoEnd = fieldEnd(protoStart, end);
+                int formatStart = fieldStart(protoEnd, end);
+                if (formatStart >= end) {
                     throw new Fault(mAt, "m= needs <media> <port> <proto> <fmt>..., found '" + abbreviate(line()) + "'");
                 }
-                if (!SdpSyntax.isToken(text, fields[0], fields[1])) {
-                    throw new Fault(mAt, "m= media '" + field(0) + "' is not a token");
+                if (!SdpSyntax.isToken(text, mediaStart, mediaEnd)) {
+                    throw new Fault(mAt, "m= media '" + text.substring(mediaStart, mediaEnd) + "' is not a token");
                 }
-                int portStart = fields[2];
-                int portEnd = fields[3];
                 Integer portCount = null;
                 int slash = text.indexOf('/', portStart);
                 if (slash >= 0 && slash < portEnd) {
@@ -490,9 +505,9 @@ public final class SdpParser {
                 if (port < 0 || port > 65535) {
                     throw new Fault(mAt, "m= port '" + text.substring(portStart, portEnd) + "' is not a number 0..65535");
                 }
-                String media = known(fields[0], fields[1], MEDIA);
-                String proto = known(fields[4], fields[5], PROTOS);
-                List<String> formats = formats(count);
+                String media = known(mediaStart, mediaEnd, MEDIA);
+                String proto = known(protoStart, protoEnd, PROTOS);
+                List<String> formats = formats(formatStart, end);
                 String information = null;
                 String key = null;
                 List<Connection> connections = List.of();
@@ -527,61 +542,50 @@ public final class SdpParser {
             return listOf(out, n);
         }
 
-        /**
-         * Splits {@code text.substring(from, to)} into {@link #fields} as {@link SdpSyntax#fields}
-         * does (blanks at either end ignored, runs of spaces between); returns the number of fields.
-         */
-        private int split(int from, int to) {
-            int s = from;
-            int e = to;
-            while (s < e && text.charAt(s) <= ' ') {
-                s++;
+        /** Where the field at or after {@code i} starts: past the spaces; {@code end} when there is none. */
+        private int fieldStart(int i, int end) {
+            while (i < end && text.charAt(i) == ' ') {
+                i++;
             }
-            while (e > s && text.charAt(e - 1) <= ' ') {
-                e--;
-            }
-            int n = 0;
-            int start = s;
-            for (int i = s; i <= e; i++) {
-                if (i == e || text.charAt(i) == ' ') {
-                    if (start < i) {
-                        if (2 * n + 2 > fields.length) {
-                            fields = Arrays.copyOf(fields, fields.length * 2);
-                        }
-                        fields[2 * n] = start;
-                        fields[2 * n + 1] = i;
-                        n++;
-                    }
-                    start = i + 1;
-                }
-            }
-            return n;
+            return i;
         }
 
-        /** Field {@code k} of the last {@link #split}, as a string. */
-        private String field(int k) {
-            return text.substring(fields[2 * k], fields[2 * k + 1]);
+        /** Where the field starting at {@code i} ends: at the next space or at {@code end}. */
+        private int fieldEnd(int i, int end) {
+            while (i < end && text.charAt(i) != ' ') {
+                i++;
+            }
+            return i;
         }
 
-        /** The formats of the {@code m=} line last split into {@code count} fields: fields 3 and on. */
-        private List<String> formats(int count) {
-            return switch (count) {
-                case 4 -> List.of(format(3));
-                case 5 -> List.of(format(3), format(4));
-                default -> {
-                    String[] f = new String[count - 3];
-                    for (int k = 3; k < count; k++) {
-                        f[k - 3] = format(k);
-                    }
-                    yield List.of(f);
-                }
-            };
+        /** The formats of an {@code m=} line: the fields from {@code from}, the first of them, to {@code end}. */
+        private List<String> formats(int from, int end) {
+            int firstEnd = fieldEnd(from, end);
+            int second = fieldStart(firstEnd, end);
+            if (second == end) {
+                return List.of(format(from, firstEnd));
+            }
+            int secondEnd = fieldEnd(second, end);
+            int third = fieldStart(secondEnd, end);
+            if (third == end) {
+                return List.of(format(from, firstEnd), format(second, secondEnd));
+            }
+            int count = 0;
+            for (int i = from; i < end; i = fieldStart(fieldEnd(i, end), end)) {
+                count++;
+            }
+            String[] f = new String[count];
+            int k = 0;
+            for (int i = from; i < end; ) {
+                int e = fieldEnd(i, end);
+                f[k++] = format(i, e);
+                i = fieldStart(e, end);
+            }
+            return List.of(f);
         }
 
-        /** Field {@code k}, a format: one of {@link #PAYLOAD_TYPES} when it is written as one. */
-        private String format(int k) {
-            int from = fields[2 * k];
-            int to = fields[2 * k + 1];
+        /** A format: one of {@link #PAYLOAD_TYPES} when it is written as one, else copied. */
+        private String format(int from, int to) {
             if (to - from <= 3 && (to - from == 1 || text.charAt(from) != '0')) {
                 long pt = SdpSyntax.digits(text, from, to);
                 if (pt >= 0 && pt < PAYLOAD_TYPES.length) {
