@@ -135,7 +135,7 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
 
         /** True when word {@code k} is {@code word}. */
         boolean is(int k, String word) {
-            return end(k) - start(k) == word.length() && text.startsWith(word, start(k));
+            return FlowDescription.is(text, start(k), end(k), word);
         }
 
         /** True when word {@code k} is a port list. */
@@ -228,9 +228,20 @@ record FlowDescription(Direction direction, String protocol, String source, Stri
         return text.substring(s, e);
     }
 
-    /** {@code text.substring(from, to)} is {@code word}. */
+    /**
+     * {@code text.substring(from, to)} is {@code word}, compared a character at a time: the words
+     * are a few characters long, where this is cheaper than {@link String#startsWith(String, int)}.
+     */
     private static boolean is(String text, int from, int to, String word) {
-        return to - from == word.length() && text.startsWith(word, from);
+        if (to - from != word.length()) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) != word.charAt(i - from)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

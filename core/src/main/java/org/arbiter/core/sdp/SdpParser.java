@@ -331,7 +331,7 @@ public final class SdpParser {
             }
             char first = text.charAt(from);
             for (String k : known) {
-                if (k.length() == n && k.charAt(0) == first && text.startsWith(k, from)) {
+                if (k.length() == n && k.charAt(0) == first && SdpSyntax.regionIs(text, from, k)) {
                     return k;
                 }
             }

@@ -11,13 +11,28 @@ final class SdpSyntax {
 
     private SdpSyntax() {}
 
-    /** {@link #isTokenChar} for every ASCII character, looked up by {@link #isToken}. */
-    private static final boolean[] TOKEN_CHARS = new boolean[128];
+    /**
+     * {@link #isTokenChar} as bits, looked up by {@link #isToken}: bit {@code c} of
+     * {@code TOKEN_LOW} for U+0000..U+003F, bit {@code c - 64} of {@code TOKEN_HIGH} for
+     * U+0040..U+007F (a shift of a {@code long} takes its count modulo 64).
+     */
+    private static final long TOKEN_LOW;
+    private static final long TOKEN_HIGH;
 
     static {
-        for (char c = 0; c < TOKEN_CHARS.length; c++) {
-            TOKEN_CHARS[c] = isTokenChar(c);
+        long low = 0;
+        long high = 0;
+        for (char c = 0; c < 128; c++) {
+            if (isTokenChar(c)) {
+                if (c < 64) {
+                    low |= 1L << c;
+                } else {
+                    high |= 1L << (c - 64);
+                }
+            }
         }
+        TOKEN_LOW = low;
+        TOKEN_HIGH = high;
     }
 
     /** RFC 8866 {@code token-char}: %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E. */
@@ -38,7 +53,25 @@ final class SdpSyntax {
         }
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
-            if (c >= TOKEN_CHARS.length || !TOKEN_CHARS[c]) {
+            if (c >= 128 || ((c < 64 ? TOKEN_LOW : TOKEN_HIGH) >>> c & 1L) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when {@code word} is written in {@code s} at {@code from}, compared a character at a
+     * time: the words compared are a few characters long, where this is cheaper than
+     * {@link String#startsWith(String, int)}.
+     */
+    static boolean regionIs(String s, int from, String word) {
+        int n = word.length();
+        if (from < 0 || from > s.length() - n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(from + i) != word.charAt(i)) {
                 return false;
             }
         }

@@ -50,4 +50,25 @@ class SdpSyntaxTest {
         assertThat(SdpSyntax.isToken("")).isFalse();
         assertThat(SdpSyntax.isToken(null)).isFalse();
     }
+
+    @Test
+    void isTokenAgreesWithIsTokenCharForEveryCharacter() {
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            String one = String.valueOf(c);
+            assertThat(SdpSyntax.isToken(one)).as("U+%04X", (int) c).isEqualTo(SdpSyntax.isTokenChar(c));
+            assertThat(SdpSyntax.isToken("a" + one + "b", 1, 2)).as("U+%04X inside", (int) c)
+                    .isEqualTo(SdpSyntax.isTokenChar(c));
+        }
+        assertThat(SdpSyntax.isToken("")).isFalse();
+        assertThat(SdpSyntax.isToken("abc", 2, 2)).isFalse();
+    }
+
+    @Test
+    void regionIsComparesTheWordAtItsPlaceOnly() {
+        assertThat(SdpSyntax.regionIs("a=sendrecv", 2, "sendrecv")).isTrue();
+        assertThat(SdpSyntax.regionIs("a=sendrec", 2, "sendrecv")).isFalse();
+        assertThat(SdpSyntax.regionIs("a=Sendrecv", 2, "sendrecv")).isFalse();
+        assertThat(SdpSyntax.regionIs("ab", -1, "a")).isFalse();
+        assertThat(SdpSyntax.regionIs("ab", 2, "")).isTrue();
+    }
 }
