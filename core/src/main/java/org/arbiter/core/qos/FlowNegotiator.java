@@ -165,8 +165,11 @@ final class FlowNegotiator {
             }
         }
         QosAttributes q = merged(s, inherit);
-        return new Side(requirement(q, s.active(Direction.UPLINK) ? bw : 0),
-                requirement(q, s.active(Direction.DOWNLINK) ? bw : 0), basis);
+        long up = s.active(Direction.UPLINK) ? bw : 0;
+        long down = s.active(Direction.DOWNLINK) ? bw : 0;
+        QosRequirement uplink = requirement(q, up);
+        // both directions alike (the common sendrecv stream): one value serves both
+        return new Side(uplink, down == up ? uplink : requirement(q, down), basis);
     }
 
     private static QosAttributes merged(StreamQos s, StreamQos inherit) {

@@ -34,7 +34,11 @@ public record QosRequirement(
         return new QosRequirement(bandwidthBps, null, null, null, null, null);
     }
 
+    /** The same requirement with another bandwidth; this one (an equal value) when the bandwidth is the same. */
     public QosRequirement withBandwidth(long bps) {
+        if (bps == bandwidthBps) {
+            return this;
+        }
         return new QosRequirement(bps, sessionClass, maxLatencyMs, maxJitterMs, maxLossPercent, security);
     }
 
