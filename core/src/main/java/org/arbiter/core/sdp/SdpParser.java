@@ -205,11 +205,16 @@ public final class SdpParser {
                 boolean cr = false;
                 for (int i = ls; i < le; i++) {
                     char c = text.charAt(i);
-                    if (c == '\0') {
-                        nul = true;
-                        blank = false;
-                    } else if (c == '\r') {
-                        cr = true;
+                    if (c <= '\r') {
+                        // NUL, CR, or a control character that may be white space (TAB, LF, VT, FF)
+                        if (c == '\0') {
+                            nul = true;
+                            blank = false;
+                        } else if (c == '\r') {
+                            cr = true;
+                        } else if (blank && !Character.isWhitespace(c)) {
+                            blank = false;
+                        }
                     } else if (blank && !Character.isWhitespace(c)) {
                         blank = false;
                     }
