@@ -34,7 +34,8 @@ public record Bandwidth(String type, long value) {
 
     /** True when the type is {@code t}, ignoring case. */
     public boolean is(String t) {
-        return type.equalsIgnoreCase(t);
+        // the parser gives the known types as the constants above, found here without comparing
+        return type == t || type.equalsIgnoreCase(t);
     }
 
     /**
