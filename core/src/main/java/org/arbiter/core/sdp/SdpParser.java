@@ -668,29 +668,52 @@ public final class SdpParser {
         /**
          * The attributes and bandwidths of the level being read, with the checks that span lines.
          * A level has a handful of lines, so a repeat is found by looking back over them rather
-         * than through maps; one instance serves every level of a parse in turn.
+         * than through maps; one instance serves every level of a parse in turn. The line of the
+         * first of a repeated pair is not kept: the error looks it up again from the level's first
+         * line ({@link #lineOf}), the input being read no further after an error.
          */
         private final class Level {
             /** The line of the level's m=, 0 at session level. */
             private int mediaLine;
+            /** Where the level's first line (its m=, or s= at session level) starts, and the lines before it. */
+            private int start;
+            private int linesBefore;
             private Attribute[] attributes = new Attribute[8];
-            /** The line of each of {@link #attributes}, in the same order. */
-            private int[] attributeLines = new int[8];
             private int attributeCount;
             private Bandwidth[] bandwidths = new Bandwidth[4];
-            /** The line of each of {@link #bandwidths}, in the same order. */
-            private int[] bandwidthLines = new int[4];
             private int bandwidthCount;
             private int directionLine;
             private String direction;
 
-            /** Starts a level: the session level ({@code mediaLine} 0) or the m= of that line. */
+            /**
+             * Starts a level at the current line: the session level ({@code mediaLine} 0, at the
+             * s= line) or the m= of that line.
+             */
             void reset(int mediaLine) {
                 this.mediaLine = mediaLine;
+                start = ls;
+                linesBefore = next - 1;
                 attributeCount = 0;
                 bandwidthCount = 0;
                 direction = null;
                 directionLine = 0;
+            }
+
+            /**
+             * The line number of the {@code index}-th (from 0) line of this type in the level, for an
+             * error: the level is read again from its first line, every line of it being already
+             * checked. Leaves the input at that line.
+             */
+            private int lineOf(char type, int index) {
+                pos = start;
+                next = linesBefore;
+                int seen = -1;
+                while (nextLine()) {
+                    if (le - ls >= 2 && text.charAt(ls) == type && text.charAt(ls + 1) == '=' && ++seen == index) {
+                        return next;
+                    }
+                }
+                throw new IllegalStateException("line " + index + " of type " + type + " not found again");
             }
 
             List<Attribute> attributes() {
@@ -711,14 +734,12 @@ public final class SdpParser {
                 for (int i = 0; i < bandwidthCount; i++) {
                     if (bandwidths[i].type().equalsIgnoreCase(b.type())) {
                         throw new Fault(at, "b=" + b.type() + " is given twice " + where() + " (first on line "
-                                + bandwidthLines[i] + ")");
+                                + lineOf('b', i) + ")");
                     }
                 }
                 if (bandwidthCount == bandwidths.length) {
                     bandwidths = Arrays.copyOf(bandwidths, bandwidthCount * 2);
-                    bandwidthLines = Arrays.copyOf(bandwidthLines, bandwidthCount * 2);
                 }
-                bandwidthLines[bandwidthCount] = at;
                 bandwidths[bandwidthCount++] = b;
             }
 
@@ -757,15 +778,13 @@ public final class SdpParser {
                     for (int i = 0; i < attributeCount; i++) {
                         if (attributes[i].name().equals(name)) {
                             throw new Fault(at, "a=" + name + " is given twice " + where() + " (first on line "
-                                    + attributeLines[i] + ")");
+                                    + lineOf('a', i) + ")");
                         }
                     }
                 }
                 if (attributeCount == attributes.length) {
                     attributes = Arrays.copyOf(attributes, attributeCount * 2);
-                    attributeLines = Arrays.copyOf(attributeLines, attributeCount * 2);
                 }
-                attributeLines[attributeCount] = at;
                 attributes[attributeCount++] = a;
             }
         }

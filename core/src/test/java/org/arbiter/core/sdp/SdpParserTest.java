@@ -357,6 +357,24 @@ class SdpParserTest {
     }
 
     @Test
+    void aRepeatNamesTheFirstLineCountingHeaderAndBlankLines() {
+        SdpParser.Result r = SdpParser.parse("uplink\noffer\nv=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\n\r\nb=AS:1\r\n"
+                + "a=qos-class:voice\r\n \r\nb=RR:1\r\na=qos-class:voice\r\nm=audio 1 RTP/AVP 0\r\n");
+
+        assertThat(r.error()).isEqualTo(new SdpError(11,
+                "a=qos-class is given twice at session level (first on line 8)"));
+    }
+
+    @Test
+    void aRepeatedBandwidthInTheSecondMediaNamesItsOwnLevel() {
+        SdpParser.Result r = SdpParser.parse("m=audio 1 RTP/AVP 0\nb=AS:1\nm=video 2 RTP/AVP 31\n\nb=RS:1\nb=AS:2\n"
+                + "a=sendrecv\nb=rs:3\n");
+
+        assertThat(r.error()).isEqualTo(new SdpError(8,
+                "b=rs is given twice in the media description of line 3 (first on line 5)"));
+    }
+
+    @Test
     void mediaLinesOfManyMediaAreCounted() {
         SdpParser.Result r = SdpParser.parse("m=audio 1 RTP/AVP 0\nm=video 2 RTP/AVP 31\n\nm=text 3 RTP/AVP 98\n");
 
