@@ -87,14 +87,28 @@ public final class SdpParser {
      * than a new string (same text, so nothing else can tell), and its hash is already known to the
      * {@code switch} statements that look names up.
      */
-    private static final String[] ATTRIBUTE_NAMES = {
+    private static final String[][] ATTRIBUTE_NAMES = byFirstChar(
         "sendrecv", "sendonly", "recvonly", "inactive", "rtpmap", "fmtp", "ptime", "maxptime", "maxprate", "rtcp",
         "rtcp-mux", "rtcp-fb", "mid", QosAttributes.LATENCY, QosAttributes.JITTER, QosAttributes.LOSS,
         QosAttributes.CLASS, QosAttributes.SECURITY, QosAttributes.GAME_FORMAT, QosAttributes.CURRENT,
-        QosAttributes.DESIRED, QosAttributes.CONFIRM};
-    private static final String[] BANDWIDTH_TYPES = {Bandwidth.AS, Bandwidth.TIAS, Bandwidth.RS, Bandwidth.RR,
-        Bandwidth.CT};
-    private static final String[] MEDIA = {"audio", "video", "application", "text", "message", "image"};
+        QosAttributes.DESIRED, QosAttributes.CONFIRM);
+    private static final String[][] BANDWIDTH_TYPES = byFirstChar(Bandwidth.AS, Bandwidth.TIAS, Bandwidth.RS,
+        Bandwidth.RR, Bandwidth.CT);
+    private static final String[][] MEDIA = byFirstChar("audio", "video", "application", "text", "message", "image");
+
+    /** The names grouped by their first character (ASCII), each group in the order given. */
+    private static String[][] byFirstChar(String... names) {
+        String[][] out = new String[128][];
+        Arrays.fill(out, new String[0]);
+        for (String name : names) {
+            String[] group = out[name.charAt(0)];
+            group = Arrays.copyOf(group, group.length + 1);
+            group[group.length - 1] = name;
+            out[name.charAt(0)] = group;
+        }
+        return out;
+    }
+
     /** The RTP payload types 0..127 as written without leading zeros: the formats of nearly every m= line. */
     private static final String[] PAYLOAD_TYPES = new String[128];
 
@@ -104,8 +118,8 @@ public final class SdpParser {
         }
     }
 
-    private static final String[] PROTOS = {"RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVPF",
-        "UDP", "TCP"};
+    private static final String[][] PROTOS = byFirstChar("RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF", "UDP/TLS/RTP/SAVPF",
+        "UDP", "TCP");
 
     /** A fault; never leaves this class. */
     private static final class Fault extends Exception {
@@ -323,20 +337,20 @@ public final class SdpParser {
         }
 
         /** {@code text.substring(from, to)}, or the constant of {@code known} with that text. */
-        private String known(int from, int to, String[] known) {
+        private String known(int from, int to, String[][] known) {
             String k = constant(from, to, known);
             return k != null ? k : text.substring(from, to);
         }
 
         /** The constant of {@code known} that {@code text.substring(from, to)} is, or {@code null}. */
-        private String constant(int from, int to, String[] known) {
+        private String constant(int from, int to, String[][] known) {
             int n = to - from;
-            if (n == 0) {
+            if (n == 0 || text.charAt(from) >= known.length) {
                 return null;
             }
-            char first = text.charAt(from);
-            for (String k : known) {
-                if (k.length() == n && k.charAt(0) == first && SdpSyntax.regionIs(text, from, k)) {
+            String[] candidates = known[text.charAt(from)];
+            for (String k : candidates) {
+                if (k.length() == n && SdpSyntax.regionIs(text, from, k)) {
                     return k;
                 }
             }
