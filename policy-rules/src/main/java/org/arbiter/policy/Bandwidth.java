@@ -56,4 +56,18 @@ final class Bandwidth {
         }
         return Long.toString(bps);
     }
+
+    /** Appends the text {@link #format} returns to {@code sb}, without making a string of it; returns {@code sb}. */
+    static StringBuilder append(StringBuilder sb, long bps) {
+        if (bps > 0 && bps % 1_000_000_000L == 0) {
+            return sb.append(bps / 1_000_000_000L).append('G');
+        }
+        if (bps > 0 && bps % 1_000_000L == 0) {
+            return sb.append(bps / 1_000_000L).append('M');
+        }
+        if (bps > 0 && bps % 1000L == 0) {
+            return sb.append(bps / 1000L).append('k');
+        }
+        return sb.append(bps);
+    }
 }

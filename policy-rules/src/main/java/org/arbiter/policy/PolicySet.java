@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -189,8 +190,44 @@ final class PolicySet {
      */
     record Rule(String id, String description, String where, String condition, Condition compiled, Action action) {}
 
-    /** The outcome for one flow. */
-    private record FlowOutcome(FlowGrant grant, ResultCode code, String reason, String ruleId, List<String> changes,
+    /**
+     * A rule, or a default, with what its decisions write and grant worked out when the set is
+     * built, so that a decision only joins these pieces to the flow's name.
+     *
+     * @param ruleId the rule id, or the default's name
+     * @param label {@code rule x}, or the default's name: see {@link #label}
+     * @param matched what follows the flow's name on the line of its action: {@code : rule x matched}
+     * @param action what it does
+     * @param line for a defer or a reject, the whole line after the flow's name; else {@code null}
+     * @param granted for a grant, the class granted; else {@code null}
+     * @param byClass for a grant, {@code class c}: what set a latency the class bounds
+     * @param byClassMaximum for a grant, {@code class c maximum}: what set a bandwidth the class caps
+     */
+    private record Decider(String ruleId, String label, String matched, Action action, String line, SessionClass granted,
+                           String byClass, String byClassMaximum) {
+
+        static Decider of(String ruleId, String matched, Action action, Map<String, SessionClass> classes) {
+            String line = switch (action) {
+                case Defer d -> {
+                    String limits = d.constraints().describe();
+                    yield matched + ": defer" + (limits.isEmpty() ? "" : " (" + limits + ")") + (d.note() == null ? "" : ": " + d.note());
+                }
+                case Reject r -> matched + ": reject " + r.code() + " (" + r.code().code() + "): " + r.reason();
+                case Grant g -> null;
+            };
+            SessionClass c = action instanceof Grant g ? classes.get(g.sessionClass()) : null;
+            return new Decider(ruleId, PolicySet.label(ruleId), matched, action, line, c, c == null ? null : "class " + c.name(),
+                    c == null ? null : "class " + c.name() + " maximum");
+        }
+    }
+
+    /**
+     * The outcome for one flow.
+     *
+     * @param flow {@code flow 1.2}: the flow's name in the trace and reasons
+     * @param changes the modifications of a grant, joined by {@code "; "}; {@code null} when none
+     */
+    private record FlowOutcome(FlowGrant grant, ResultCode code, String reason, Decider decider, String flow, String changes,
                                String grantReason, boolean enforce) {}
 
     private final String version;
@@ -209,8 +246,11 @@ final class PolicySet {
      */
     private final String joinedRuleIds;
     private final int[] ruleIdStarts;
-    private final Action unmatched;
-    private final Action unknown;
+    /** The rules as deciders, in order. */
+    private final Decider[] deciders;
+    private final Decider unmatched;
+    /** {@code default.unknown_subscribers}, or {@code null} when the policy has none. */
+    private final Decider unknown;
 
     PolicySet(String contentHash, Instant loadedAt, List<String> files, ZoneId zone, Map<String, SessionClass> classes,
               List<Group> groups, Map<MediaType, long[]> mediaDefaults, List<Rule> rules, Action unmatched, Action unknown) {
@@ -242,8 +282,14 @@ final class PolicySet {
         }
         ruleIdStarts[this.rules.size()] = ids.length() + 2;
         this.joinedRuleIds = ids.toString();
-        this.unmatched = Objects.requireNonNull(unmatched);
-        this.unknown = unknown;
+        this.deciders = new Decider[this.rules.size()];
+        for (int i = 0; i < deciders.length; i++) {
+            Rule r = this.rules.get(i);
+            deciders[i] = Decider.of(r.id(), ": rule " + r.id() + " matched", r.action(), this.classes);
+        }
+        this.unmatched = Decider.of(DEFAULT, ": no rule decided, " + DEFAULT, Objects.requireNonNull(unmatched), this.classes);
+        this.unknown = unknown == null ? null
+                : Decider.of(DEFAULT_UNKNOWN, ": subscriber in no group, " + DEFAULT_UNKNOWN, unknown, this.classes);
     }
 
     /** Content hash and load time: {@code 3f2a9c1b0d4e@2026-11-27T07:40:12Z}. */
@@ -289,28 +335,53 @@ final class PolicySet {
     Decision decide(PolicyRequest pr) {
         RxRequest rx = pr.request();
         List<FlowRequirement> flows = pr.flows();
-        List<String> trace = new ArrayList<>();
+        // a line for the request and the decision, and for each flow about four: its head, the
+        // rules that did not match, the match, and a defer now and then
+        List<String> trace = new ArrayList<>(2 + 4 * flows.size());
         String address = rx.framedIpAddress();
         for (int i = 0; address == null && i < flows.size(); i++) {
             address = flows.get(i).ueAddress();
         }
         byte[] addressBytes = IpPrefix.parseAddress(address);
-        List<String> memberOf = new ArrayList<>();
+        // the names of the groups the subscriber is in, made only when there is one
+        String[] memberOf = null;
+        int members = 0;
         String tier = null;
-        for (Group g : groups) {
+        for (int i = 0; i < groups.size(); i++) {
+            Group g = groups.get(i);
             if (g.matches(rx.subscriptionIds(), addressBytes)) {
-                memberOf.add(g.name());
+                if (memberOf == null) {
+                    memberOf = new String[groups.size() - i];
+                }
+                memberOf[members++] = g.name();
                 if (tier == null) {
                     tier = g.tier();
                 }
             }
         }
-        RequestFacts facts = new RequestFacts(rx, flows, address, memberOf, tier, zone);
-        trace.add("policy " + version + "; subscriber " + (facts.subscriberId.isEmpty() ? "(no Subscription-Id)" : facts.subscriberId)
-                + " at " + (facts.subscriberAddress.isEmpty() ? "(no address)" : facts.subscriberAddress) + ": "
-                + (facts.known() ? "groups " + String.join(", ", memberOf) + (tier == null ? "" : ", tier " + tier) : "unknown (in no group)")
-                + "; origin " + facts.originHost + "; time " + facts.time.toLocalDateTime().truncatedTo(ChronoUnit.MINUTES)
-                + " " + zone.getId() + " (" + facts.day() + ")");
+        List<String> groupNames = members == 0 ? List.of() : List.of(members == memberOf.length ? memberOf : Arrays.copyOf(memberOf, members));
+        RequestFacts facts = new RequestFacts(rx, flows, address, groupNames, tier, zone);
+        StringBuilder head = new StringBuilder(160 + version.length()).append("policy ").append(version).append("; subscriber ")
+                .append(facts.subscriberId.isEmpty() ? "(no Subscription-Id)" : facts.subscriberId)
+                .append(" at ").append(facts.subscriberAddress.isEmpty() ? "(no address)" : facts.subscriberAddress).append(": ");
+        if (members == 0) {
+            head.append("unknown (in no group)");
+        } else {
+            head.append("groups ");
+            for (int i = 0; i < members; i++) {
+                if (i > 0) {
+                    head.append(", ");
+                }
+                head.append(memberOf[i]);
+            }
+            if (tier != null) {
+                head.append(", tier ").append(tier);
+            }
+        }
+        head.append("; origin ").append(facts.originHost).append("; time ")
+                .append(facts.time.toLocalDateTime().truncatedTo(ChronoUnit.MINUTES))
+                .append(' ').append(zone.getId()).append(" (").append(facts.day()).append(')');
+        trace.add(head.toString());
         if (flows.isEmpty()) {
             trace.add("decision REJECT: the request has no flow to decide");
             return Decision.reject(ResultCode.INVALID_SERVICE_INFORMATION, "the request has no flow to decide", version, NO_FLOWS, trace);
@@ -319,7 +390,7 @@ final class PolicySet {
         for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] = decideFlow(facts, flows.get(i), trace);
         }
-        return combine(flows, outcomes, trace);
+        return combine(outcomes, trace);
     }
 
     /** The bandwidth of media streams that neither Rx AVPs nor SDP state: built-in, overridden by media_defaults. */
@@ -328,7 +399,7 @@ final class PolicySet {
     }
 
     private FlowOutcome decideFlow(RequestFacts facts, FlowRequirement f, List<String> trace) {
-        String flow = "flow " + f.key();
+        String flow = "flow " + f.key().mediaComponent() + "." + f.key().flow();
         long ul = f.uplink().bandwidthBps();
         long dl = f.downlink().bandwidthBps();
         // bandwidth 0 means the direction carries no media: the extractor already applied
@@ -337,20 +408,22 @@ final class PolicySet {
         StringBuilder head = new StringBuilder(96).append(flow).append(' ')
                 .append(f.mediaType() == null ? "(no media type)" : facts.media())
                 .append(" class ").append(f.sessionClass() == null ? "-" : f.sessionClass())
-                .append(" UL ").append(Bandwidth.format(ul)).append(" DL ").append(Bandwidth.format(dl));
+                .append(" UL ");
+        Bandwidth.append(head, ul).append(" DL ");
+        Bandwidth.append(head, dl);
         Integer latency = facts.requestedLatency();
         if (latency != null) {
             head.append(" latency ").append(latency.intValue()).append(" ms");
         }
         trace.add(head.toString());
         if (!facts.known() && unknown != null) {
-            return apply(unknown, DEFAULT_UNKNOWN, flow + ": subscriber in no group, " + DEFAULT_UNKNOWN, Constraints.NONE, f, ul, dl, facts, trace);
+            return apply(unknown, flow, Constraints.NONE, f, ul, dl, facts, trace);
         }
         Constraints deferred = Constraints.NONE;
         // the rules that did not match since the last trace line: every rule from skippedFrom
         // (-1 for none) up to the one at hand, as a match ends the run with a trace line
         int skippedFrom = -1;
-        for (int i = 0; i < rules.size(); i++) {
+        for (int i = 0; i < deciders.length; i++) {
             Rule r = rules.get(i);
             boolean match;
             try {
@@ -359,7 +432,7 @@ final class PolicySet {
                 flushSkipped(flow, skippedFrom, i, trace);
                 String why = "condition of rule " + r.id() + " (" + r.where() + ") could not be evaluated: " + e.getMessage();
                 trace.add(flow + ": " + why + "; failing closed");
-                return new FlowOutcome(null, ResultCode.DIAMETER_UNABLE_TO_COMPLY, why, r.id(), List.of(), null, true);
+                return new FlowOutcome(null, ResultCode.DIAMETER_UNABLE_TO_COMPLY, why, deciders[i], flow, null, null, true);
             }
             if (!match) {
                 if (skippedFrom < 0) {
@@ -371,15 +444,13 @@ final class PolicySet {
             skippedFrom = -1;
             if (r.action() instanceof Defer d) {
                 deferred = deferred.and(d.constraints());
-                String limits = d.constraints().describe();
-                trace.add(flow + ": rule " + r.id() + " matched: defer" + (limits.isEmpty() ? "" : " (" + limits + ")")
-                        + (d.note() == null ? "" : ": " + d.note()));
+                trace.add(flow.concat(deciders[i].line()));
                 continue;
             }
-            return apply(r.action(), r.id(), flow + ": rule " + r.id() + " matched", deferred, f, ul, dl, facts, trace);
+            return apply(deciders[i], flow, deferred, f, ul, dl, facts, trace);
         }
-        flushSkipped(flow, skippedFrom, rules.size(), trace);
-        return apply(unmatched, DEFAULT, flow + ": no rule decided, " + DEFAULT, deferred, f, ul, dl, facts, trace);
+        flushSkipped(flow, skippedFrom, deciders.length, trace);
+        return apply(unmatched, flow, deferred, f, ul, dl, facts, trace);
     }
 
     /** The trace line of the rules {@code from} (inclusive, -1 for none) to {@code to} that did not match. */
@@ -394,82 +465,113 @@ final class PolicySet {
                 .append(joinedRuleIds, start, end).toString());
     }
 
-    private FlowOutcome apply(Action action, String ruleId, String label, Constraints deferred, FlowRequirement f,
-                              long ul, long dl, RequestFacts facts, List<String> trace) {
-        if (action instanceof Reject r) {
-            trace.add(label + ": reject " + r.code() + " (" + r.code().code() + "): " + r.reason());
-            return new FlowOutcome(null, r.code(), r.reason(), ruleId, List.of(), null, true);
+    private FlowOutcome apply(Decider d, String flow, Constraints deferred, FlowRequirement f, long ul, long dl,
+                              RequestFacts facts, List<String> trace) {
+        if (d.action() instanceof Reject r) {
+            trace.add(flow.concat(d.line()));
+            return new FlowOutcome(null, r.code(), r.reason(), d, flow, null, null, true);
         }
-        Grant g = (Grant) action;
-        SessionClass c = classes.get(g.sessionClass());
+        Grant g = (Grant) d.action();
+        SessionClass c = d.granted();
         Constraints k = deferred.and(g.constraints());
-        List<String> changes = new ArrayList<>();
-        long gu = limit("UL", ul, c.uplink(), k.capUl(), k.capUlBy(), c.name(), changes);
-        long gd = limit("DL", dl, c.downlink(), k.capDl(), k.capDlBy(), c.name(), changes);
+        long gu = limit(ul, c.uplink(), k.capUl());
+        long gd = limit(dl, c.downlink(), k.capDl());
+        // what was changed, joined by "; ": made only for a modified grant
+        StringBuilder changes = null;
+        if (gu < ul) {
+            changes = capped(changes, "UL", ul, gu, cappedBy(ul, c.uplink(), k.capUl(), k.capUlBy(), d.byClassMaximum()));
+        }
+        if (gd < dl) {
+            changes = capped(changes, "DL", dl, gd, cappedBy(dl, c.downlink(), k.capDl(), k.capDlBy(), d.byClassMaximum()));
+        }
         String floor = belowGuarantee("UL", ul, gu, c.uplink(), c.name());
         if (floor == null) {
             floor = belowGuarantee("DL", dl, gd, c.downlink(), c.name());
         }
         if (floor != null) {
-            trace.add(label + ": grant " + c.name() + " refused: " + floor);
-            return new FlowOutcome(null, ResultCode.REQUESTED_SERVICE_NOT_AUTHORIZED, floor, ruleId, List.of(), null, true);
+            trace.add(flow + d.matched() + ": grant " + c.name() + " refused: " + floor);
+            return new FlowOutcome(null, ResultCode.REQUESTED_SERVICE_NOT_AUTHORIZED, floor, d, flow, null, null, true);
         }
         Integer latency = c.maxLatencyMs();
-        String latencyBy = "class " + c.name();
-        if (k.latencyMs() != null && (latency == null || k.latencyMs() > latency)) {
+        boolean relaxed = k.latencyMs() != null && (latency == null || k.latencyMs() > latency);
+        if (relaxed) {
             latency = k.latencyMs();
-            latencyBy = k.latencyBy();
         }
         Integer asked = facts.requestedLatency();
         if (asked != null && (latency == null || latency > asked)) {
-            changes.add("latency " + asked + " ms -> " + (latency == null ? "no bound" : latency + " ms") + " (" + latencyBy + ")");
+            changes = changes == null ? new StringBuilder(64) : changes.append("; ");
+            changes.append("latency ").append(asked.intValue()).append(" ms -> ");
+            if (latency == null) {
+                changes.append("no bound");
+            } else {
+                changes.append(latency.intValue()).append(" ms");
+            }
+            changes.append(" (").append(relaxed ? k.latencyBy() : d.byClass()).append(')');
         }
         if (!facts.flowClass().isEmpty() && !facts.flowClass().equals(c.name())) {
-            changes.add("class " + facts.flowClass() + " -> " + c.name() + " (" + label(ruleId) + ")");
+            changes = changes == null ? new StringBuilder(64) : changes.append("; ");
+            changes.append("class ").append(facts.flowClass()).append(" -> ").append(c.name()).append(" (").append(d.label()).append(')');
         }
-        FlowGrant grant = new FlowGrant(f.key(), c.name(), gu, gd, latency, c.dscp(), c.qci(), c.priority(), !changes.isEmpty());
-        StringBuilder line = new StringBuilder(label.length() + 160).append(label).append(": grant ").append(c.name())
-                .append(" UL ").append(Bandwidth.format(gu)).append(" DL ").append(Bandwidth.format(gd))
-                .append(" latency ");
+        FlowGrant grant = new FlowGrant(f.key(), c.name(), gu, gd, latency, c.dscp(), c.qci(), c.priority(), changes != null);
+        String changed = changes == null ? null : changes.toString();
+        StringBuilder line = new StringBuilder(flow.length() + d.matched().length() + 128
+                + (changed == null ? 0 : changed.length() + 12) + (g.reason() == null ? 0 : g.reason().length() + 4))
+                .append(flow).append(d.matched()).append(": grant ").append(c.name()).append(" UL ");
+        Bandwidth.append(line, gu).append(" DL ");
+        Bandwidth.append(line, gd).append(" latency ");
         if (latency == null) {
             line.append('-');
         } else {
             line.append(latency.intValue()).append(" ms");
         }
-        line.append(" DSCP ").append(c.dscp()).append(" QCI ").append(c.qci() == null ? "-" : c.qci())
-                .append(" priority ").append(c.priority());
+        line.append(" DSCP ").append(c.dscp()).append(" QCI ");
+        if (c.qci() == null) {
+            line.append('-');
+        } else {
+            line.append(c.qci().intValue());
+        }
+        line.append(" priority ").append(c.priority());
         if (c.preemptionCapable()) {
             line.append(" preemption-capable");
         }
         if (!k.enforce()) {
             line.append(", without enforcement (").append(k.enforceBy()).append(')');
         }
-        if (!changes.isEmpty()) {
-            line.append("; modified: ").append(String.join("; ", changes));
+        if (changed != null) {
+            line.append("; modified: ").append(changed);
         }
         if (g.reason() != null) {
             line.append(" -- ").append(g.reason());
         }
         trace.add(line.toString());
-        return new FlowOutcome(grant, null, null, ruleId, changes, g.reason(), k.enforce());
+        return new FlowOutcome(grant, null, null, d, flow, changed, g.reason(), k.enforce());
     }
 
-    /** The granted bandwidth in one direction: what was asked, within the class maximum and the rule caps. */
-    private static long limit(String dir, long asked, Limits lim, long cap, String capBy, String cls, List<String> changes) {
+    /** The granted bandwidth in one direction: what was asked, within the class maximum and the rule cap. */
+    private static long limit(long asked, Limits lim, long cap) {
         long v = asked;
-        String by = null;
         if (lim.maximumBps() >= 0 && v > lim.maximumBps()) {
             v = lim.maximumBps();
-            by = "class " + cls + " maximum";
         }
         if (cap >= 0 && v > cap) {
             v = cap;
-            by = capBy;
-        }
-        if (by != null) {
-            changes.add(dir + " capped " + Bandwidth.format(asked) + " -> " + Bandwidth.format(v) + " (" + by + ")");
         }
         return v;
+    }
+
+    /** What set a {@link #limit} below what was asked: the rule cap when it applied, else the class maximum. */
+    private static String cappedBy(long asked, Limits lim, long cap, String capBy, String byClassMaximum) {
+        long v = lim.maximumBps() >= 0 && asked > lim.maximumBps() ? lim.maximumBps() : asked;
+        return cap >= 0 && v > cap ? capBy : byClassMaximum;
+    }
+
+    /** Adds {@code UL capped 2M -> 1M (by)} to the changes, making them when there are none yet. */
+    private static StringBuilder capped(StringBuilder changes, String dir, long asked, long granted, String by) {
+        StringBuilder sb = changes == null ? new StringBuilder(64) : changes.append("; ");
+        sb.append(dir).append(" capped ");
+        Bandwidth.append(sb, asked).append(" -> ");
+        Bandwidth.append(sb, granted).append(" (").append(by).append(')');
+        return sb;
     }
 
     private static String belowGuarantee(String dir, long asked, long granted, Limits lim, String cls) {
@@ -481,38 +583,41 @@ final class PolicySet {
                 + " class " + cls + " guarantees";
     }
 
-    private Decision combine(List<FlowRequirement> flows, FlowOutcome[] outcomes, List<String> trace) {
-        for (int i = 0; i < outcomes.length; i++) {
-            FlowOutcome o = outcomes[i];
+    private Decision combine(FlowOutcome[] outcomes, List<String> trace) {
+        for (FlowOutcome o : outcomes) {
             if (o.grant() == null) {
-                String reason = "flow " + flows.get(i).key() + ": " + o.reason();
-                trace.add("decision REJECT " + o.code() + " by " + label(o.ruleId()) + " (first rejected flow " + flows.get(i).key() + ")");
-                return Decision.reject(o.code(), reason, version, o.ruleId(), trace);
+                trace.add("decision REJECT " + o.code() + " by " + o.decider().label() + " (first rejected " + o.flow() + ")");
+                return Decision.reject(o.code(), o.flow() + ": " + o.reason(), version, o.decider().ruleId(), trace);
             }
         }
-        List<FlowGrant> grants = new ArrayList<>(outcomes.length);
-        List<String> reasons = new ArrayList<>();
+        FlowGrant[] grants = new FlowGrant[outcomes.length];
+        StringBuilder reasons = null;
         int firstModified = -1;
         boolean enforce = false;
         for (int i = 0; i < outcomes.length; i++) {
             FlowOutcome o = outcomes[i];
-            grants.add(o.grant());
+            grants[i] = o.grant();
             enforce |= o.enforce();
             if (o.grant().modified()) {
                 if (firstModified < 0) {
                     firstModified = i;
+                    reasons = new StringBuilder(o.flow().length() + o.changes().length() + 64);
+                } else {
+                    reasons.append("; ");
                 }
-                reasons.add("flow " + o.grant().key() + ": " + String.join("; ", o.changes())
-                        + (o.grantReason() == null ? "" : " (" + o.grantReason() + ")"));
+                reasons.append(o.flow()).append(": ").append(o.changes());
+                if (o.grantReason() != null) {
+                    reasons.append(" (").append(o.grantReason()).append(')');
+                }
             }
         }
         FlowOutcome decider = outcomes[Math.max(firstModified, 0)];
         Verdict verdict = firstModified >= 0 ? Verdict.ACCEPT_MODIFIED : Verdict.ACCEPT;
-        trace.add("decision " + verdict + " by " + label(decider.ruleId())
-                + (firstModified >= 0 ? " (first modified flow " + decider.grant().key() + ")" : " (first flow)")
+        trace.add("decision " + verdict + " by " + decider.decider().label()
+                + (firstModified >= 0 ? " (first modified " + decider.flow() + ")" : " (first flow)")
                 + (enforce ? "" : ", without enforcement"));
-        String reason = firstModified >= 0 ? String.join("; ", reasons) : "granted";
-        return new Decision(verdict, grants, null, reason, version, decider.ruleId(), trace, enforce);
+        String reason = firstModified >= 0 ? reasons.toString() : "granted";
+        return new Decision(verdict, List.of(grants), null, reason, version, decider.decider().ruleId(), trace, enforce);
     }
 
     /** "rule x", or the default's own name, for messages. */

@@ -26,4 +26,12 @@ class BandwidthTest {
     void formatsInTheShortestExactForm(long bps, String text) {
         assertThat(Bandwidth.format(bps)).isEqualTo(text);
     }
+
+    @ParameterizedTest
+    @CsvSource({"2000000, 2M", "1500000, 1500k", "64000, 64k", "12345, 12345", "0, 0", "3000000000, 3G", "1, 1", "999, 999",
+        "1000, 1k", "1000000000000, 1000G", "1001000, 1001k", "-1000, -1000", "-1, -1"})
+    void appendsWhatFormatReturnsAfterWhatIsThere(long bps, String text) {
+        assertThat(Bandwidth.append(new StringBuilder("UL "), bps)).hasToString("UL " + text);
+        assertThat(Bandwidth.format(bps)).isEqualTo(text);
+    }
 }

@@ -416,6 +416,82 @@ class PolicyDecisionTest {
     }
 
     @Test
+    void theTraceAndReasonNameEveryChangeOfEveryModifiedFlow() {
+        PolicySet s = set(rules("""
+                rules:
+                  - id: lab
+                    when: origin.host == "pcscf.lab.example.net"
+                    defer: {enforce: false, cap: {uplink: 3M}, note: lab traffic}
+                  - id: slow-game
+                    when: flow.class == "fps-game"
+                    grant: {class: fps-game, max_latency_ms: 80, cap: {downlink: 500k}, reason: busy}
+                  - id: no-voice
+                    when: flow.media == "audio"
+                    grant: {class: best-effort}
+                """));
+        Decision d = s.decide(request(PREMIUM, null, "pcscf.lab.example.net", AFTERNOON,
+                flow(1, MediaType.APPLICATION, "fps-game", 6_000_000, 800_000, 20),
+                flow(2, MediaType.AUDIO, "voice", 64_000, 3_000_000, 10)));
+        assertThat(d.verdict()).isEqualTo(Verdict.ACCEPT_MODIFIED);
+        assertThat(d.enforce()).isFalse();
+        assertThat(d.reason()).isEqualTo("flow 1.1: UL capped 6M -> 3M (rule lab); DL capped 800k -> 500k (rule slow-game); "
+                + "latency 20 ms -> 80 ms (rule slow-game) (busy); "
+                + "flow 2.1: DL capped 3M -> 2M (class best-effort maximum); latency 10 ms -> no bound (class best-effort); "
+                + "class voice -> best-effort (rule no-voice)");
+        assertThat(d.trace()).containsExactly(
+                "policy " + d.policyVersion() + "; subscriber " + PREMIUM + " at (no address): groups premium, tier premium; "
+                        + "origin pcscf.lab.example.net; time 2026-11-27T14:00 Europe/Berlin (fri)",
+                "flow 1.1 application class fps-game UL 6M DL 800k latency 20 ms",
+                "flow 1.1: rule lab matched: defer (UL cap 3M, without enforcement): lab traffic",
+                "flow 1.1: rule slow-game matched: grant fps-game UL 3M DL 500k latency 80 ms DSCP 46 QCI 3 priority 2 "
+                        + "preemption-capable, without enforcement (rule lab); modified: UL capped 6M -> 3M (rule lab); "
+                        + "DL capped 800k -> 500k (rule slow-game); latency 20 ms -> 80 ms (rule slow-game) -- busy",
+                "flow 2.1 audio class voice UL 64k DL 3M latency 10 ms",
+                "flow 2.1: rule lab matched: defer (UL cap 3M, without enforcement): lab traffic",
+                "flow 2.1: no match: slow-game",
+                "flow 2.1: rule no-voice matched: grant best-effort UL 64k DL 2M latency - DSCP 0 QCI - priority 15, "
+                        + "without enforcement (rule lab); modified: DL capped 3M -> 2M (class best-effort maximum); "
+                        + "latency 10 ms -> no bound (class best-effort); class voice -> best-effort (rule no-voice)",
+                "decision ACCEPT_MODIFIED by rule slow-game (first modified flow 1.1), without enforcement");
+    }
+
+    @Test
+    void theTraceOfARejectNamesTheCodeTheRuleAndTheFlow() {
+        Decision d = standard().decide(request("sip:mallory@example.net", null, game(1_000_000, 1_000_000)));
+        assertThat(d.trace()).endsWith(
+                "flow 1.1: rule blocked matched: reject REQUESTED_SERVICE_NOT_AUTHORIZED (5063): barred",
+                "decision REJECT REQUESTED_SERVICE_NOT_AUTHORIZED by rule blocked (first rejected flow 1.1)");
+    }
+
+    @Test
+    void theTraceOfAGrantBelowTheGuaranteeSaysWhyItWasRefused() {
+        PolicySet s = set(rules("""
+                rules:
+                  - id: starved
+                    when: flow.class == "fps-game"
+                    grant: {class: fps-game, cap: {downlink: 100k}}
+                """));
+        Decision d = s.decide(request(PREMIUM, null, game(1_000_000, 1_000_000)));
+        assertThat(d.trace()).endsWith(
+                "flow 1.1: rule starved matched: grant fps-game refused: DL would be cut to 100k, below the 256k class fps-game guarantees",
+                "decision REJECT REQUESTED_SERVICE_NOT_AUTHORIZED by rule starved (first rejected flow 1.1)");
+    }
+
+    @Test
+    void theTraceOfAnUnknownSubscriberNamesTheUnknownDefault() {
+        Decision d = standard().decide(request("sip:eve@partner.example", "192.0.2.10", game(1_000_000, 1_000_000)));
+        assertThat(d.trace()).containsExactly(
+                "policy " + d.policyVersion() + "; subscriber sip:eve@partner.example at 192.0.2.10: unknown (in no group); "
+                        + "origin pcscf.example.net; time 2026-11-27T14:00 Europe/Berlin (fri)",
+                "flow 1.1 application class fps-game UL 1M DL 1M latency 40 ms",
+                "flow 1.1: subscriber in no group, default.unknown_subscribers: grant best-effort UL 128k DL 128k latency - "
+                        + "DSCP 0 QCI - priority 15; modified: UL capped 1M -> 128k (default.unknown_subscribers); "
+                        + "DL capped 1M -> 128k (default.unknown_subscribers); latency 40 ms -> no bound (class best-effort); "
+                        + "class fps-game -> best-effort (default.unknown_subscribers)",
+                "decision ACCEPT_MODIFIED by default.unknown_subscribers (first modified flow 1.1)");
+    }
+
+    @Test
     void everyDecisionCarriesTheSetVersion() {
         PolicySet s = standard();
         assertThat(s.decide(request(PREMIUM, null, game(1, 1))).policyVersion()).isEqualTo(s.version());
