@@ -4,6 +4,8 @@ import dev.cel.runtime.CelEvaluationException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -246,6 +248,17 @@ final class PolicySet {
      */
     private final String joinedRuleIds;
     private final int[] ruleIdStarts;
+    /**
+     * The zone's offset over the instants whose epoch second lies strictly between {@code after}
+     * and {@code before}.
+     */
+    private record OffsetSpan(long after, long before, int offsetSeconds) {}
+
+    /**
+     * The offset found last, for {@link #offsetSeconds}: a cache that any thread may replace, with
+     * an immutable value that is right for its span, so a race only costs a lookup.
+     */
+    private volatile OffsetSpan offsets = new OffsetSpan(0, 0, 0);
     /** The rules as deciders, in order. */
     private final Decider[] deciders;
     private final Decider unmatched;
@@ -360,7 +373,7 @@ final class PolicySet {
             }
         }
         List<String> groupNames = members == 0 ? List.of() : List.of(members == memberOf.length ? memberOf : Arrays.copyOf(memberOf, members));
-        RequestFacts facts = new RequestFacts(rx, flows, address, groupNames, tier, zone);
+        RequestFacts facts = new RequestFacts(rx, flows, address, groupNames, tier, offsetSeconds(rx.receivedAt()));
         StringBuilder head = new StringBuilder(160 + version.length()).append("policy ").append(version).append("; subscriber ")
                 .append(facts.subscriberId.isEmpty() ? "(no Subscription-Id)" : facts.subscriberId)
                 .append(" at ").append(facts.subscriberAddress.isEmpty() ? "(no address)" : facts.subscriberAddress).append(": ");
@@ -378,9 +391,8 @@ final class PolicySet {
                 head.append(", tier ").append(tier);
             }
         }
-        head.append("; origin ").append(facts.originHost).append("; time ")
-                .append(facts.time.toLocalDateTime().truncatedTo(ChronoUnit.MINUTES))
-                .append(' ').append(zone.getId()).append(" (").append(facts.day()).append(')');
+        head.append("; origin ").append(facts.originHost).append("; time ");
+        facts.appendTime(head).append(' ').append(zone.getId()).append(" (").append(facts.day()).append(')');
         trace.add(head.toString());
         if (flows.isEmpty()) {
             trace.add("decision REJECT: the request has no flow to decide");
@@ -391,6 +403,32 @@ final class PolicySet {
             outcomes[i] = decideFlow(facts, flows.get(i), trace);
         }
         return combine(outcomes, trace);
+    }
+
+    /**
+     * The zone's offset from UTC at an instant, as {@code zone.getRules().getOffset(at)} gives it.
+     * The offset found last is kept with the span between the zone's transitions it holds for: the
+     * requests that follow nearly always fall in the same span.
+     */
+    int offsetSeconds(Instant at) {
+        OffsetSpan span = offsets;
+        long second = at.getEpochSecond();
+        if (second > span.after() && second < span.before()) {
+            return span.offsetSeconds();
+        }
+        ZoneRules zoneRules = zone.getRules();
+        int offset = zoneRules.getOffset(at).getTotalSeconds();
+        if (second == Instant.MAX.getEpochSecond()) {
+            return offset;
+        }
+        // the last transition at or before the second and the first one after it (both methods
+        // skip a transition at the instant they are given): the offset holds from the one up to
+        // the other, so for every instant whose second lies strictly between the two
+        ZoneOffsetTransition previous = zoneRules.previousTransition(Instant.ofEpochSecond(second + 1));
+        ZoneOffsetTransition next = zoneRules.nextTransition(Instant.ofEpochSecond(second));
+        offsets = new OffsetSpan(previous == null ? Long.MIN_VALUE : previous.toEpochSecond(),
+                next == null ? Long.MAX_VALUE : next.toEpochSecond(), offset);
+        return offset;
     }
 
     /** The bandwidth of media streams that neither Rx AVPs nor SDP state: built-in, overridden by media_defaults. */

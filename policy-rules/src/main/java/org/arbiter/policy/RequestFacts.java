@@ -3,9 +3,8 @@ package org.arbiter.policy;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelVariableResolver;
+import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +16,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 import org.arbiter.core.qos.FlowRequirement;
 import org.arbiter.core.qos.Modification;
+import org.arbiter.core.qos.Security;
 import org.arbiter.core.session.MediaType;
 import org.arbiter.core.session.RxRequest;
 import org.arbiter.core.session.SubscriptionId;
@@ -24,7 +24,8 @@ import org.arbiter.core.session.SubscriptionId;
 /**
  * The values of the request model for one request, and for the flow being decided: what rule
  * conditions see. Request-wide values are computed once; {@link #flow} moves the flow-level ones to
- * the next flow.
+ * the next flow. The list values ({@code request.classes}, {@code flow.modifications}) are made
+ * when a condition first reads them, as most policies never do.
  *
  * <p>Not thread-safe: one instance serves one decision on one thread.
  */
@@ -35,9 +36,17 @@ final class RequestFacts implements CelVariableResolver {
     /** The value of {@code flow.media} for each media type, by ordinal: made once, not per flow. */
     private static final String[] MEDIA = new String[MediaType.values().length];
 
+    /** The value of {@code flow.security} for each security, by ordinal. */
+    private static final String[] SECURITY = new String[Security.values().length];
+
+    private static final int SECONDS_PER_DAY = 86_400;
+
     static {
         for (MediaType t : MediaType.values()) {
             MEDIA[t.ordinal()] = t.name().toLowerCase(Locale.ROOT);
+        }
+        for (Security s : Security.values()) {
+            SECURITY[s.ordinal()] = s.token();
         }
     }
 
@@ -50,12 +59,16 @@ final class RequestFacts implements CelVariableResolver {
     final String originRealm;
     final String application;
     final long flowCount;
-    final List<String> classes;
-    final ZonedDateTime time;
+    private final List<FlowRequirement> flows;
+    /** {@code request.classes}, made on first read. */
+    private List<String> classes;
+    /** The local date in the policy's zone. */
+    private final LocalDate date;
     private final long hour;
     private final long minute;
     private final long weekday;
 
+    private FlowRequirement flow;
     private long component;
     private long number;
     private String media = "";
@@ -67,16 +80,31 @@ final class RequestFacts implements CelVariableResolver {
     private double lossPercent;
     private String security = "";
     private boolean modified;
-    private List<String> modifications = List.of();
+    /** {@code flow.modifications} of the flow at hand, made on first read; {@code null} until then. */
+    private List<String> modifications;
     private String peer = "";
 
     RequestFacts(RxRequest request, List<FlowRequirement> flows, String address, List<String> groups, String tier, ZoneId zone) {
-        List<String> ids = new ArrayList<>();
-        for (SubscriptionId s : request.subscriptionIds()) {
-            ids.add(s.data());
-        }
-        this.subscriberIds = List.copyOf(ids);
-        this.subscriberId = ids.isEmpty() ? "" : ids.getFirst();
+        this(request, flows, address, groups, tier, zone.getRules().getOffset(request.receivedAt()).getTotalSeconds());
+    }
+
+    /**
+     * @param offsetSeconds the policy zone's offset from UTC at the time the request was received
+     */
+    RequestFacts(RxRequest request, List<FlowRequirement> flows, String address, List<String> groups, String tier, int offsetSeconds) {
+        List<SubscriptionId> ids = request.subscriptionIds();
+        this.subscriberIds = switch (ids.size()) {
+            case 0 -> List.of();
+            case 1 -> List.of(ids.getFirst().data());
+            default -> {
+                String[] data = new String[ids.size()];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = ids.get(i).data();
+                }
+                yield List.of(data);
+            }
+        };
+        this.subscriberId = subscriberIds.isEmpty() ? "" : subscriberIds.getFirst();
         this.subscriberAddress = address == null ? "" : address;
         this.groups = List.copyOf(groups);
         this.tier = tier == null ? "" : tier;
@@ -84,21 +112,20 @@ final class RequestFacts implements CelVariableResolver {
         this.originRealm = request.originRealm() == null ? "" : request.originRealm();
         this.application = request.afApplicationIdentifier() == null ? "" : request.afApplicationIdentifier();
         this.flowCount = flows.size();
-        Set<String> cls = new LinkedHashSet<>();
-        for (FlowRequirement f : flows) {
-            if (f.sessionClass() != null) {
-                cls.add(f.sessionClass());
-            }
-        }
-        this.classes = List.copyOf(cls);
-        this.time = request.receivedAt().atZone(zone);
-        this.hour = time.getHour();
-        this.minute = time.getMinute();
-        this.weekday = time.getDayOfWeek().getValue();
+        this.flows = flows;
+        // the local date and time as java.time computes them (ZonedDateTime), without its objects
+        // (and the same DateTimeException for an instant beyond the dates it knows)
+        long local = request.receivedAt().getEpochSecond() + offsetSeconds;
+        this.date = LocalDate.ofEpochDay(Math.floorDiv(local, SECONDS_PER_DAY));
+        int secondOfDay = (int) Math.floorMod(local, SECONDS_PER_DAY);
+        this.hour = secondOfDay / 3600;
+        this.minute = secondOfDay / 60 % 60;
+        this.weekday = date.getDayOfWeek().getValue();
     }
 
     /** Points the flow-level variables at one flow, with its bandwidths. */
     void flow(FlowRequirement f, long ul, long dl) {
+        this.flow = f;
         this.component = f.key().mediaComponent();
         this.number = f.key().flow();
         this.media = f.mediaType() == null ? "" : MEDIA[f.mediaType().ordinal()];
@@ -109,15 +136,69 @@ final class RequestFacts implements CelVariableResolver {
         this.jitterMs = first(f.downlink().maxJitterMs(), f.uplink().maxJitterMs());
         Double loss = f.downlink().maxLossPercent() != null ? f.downlink().maxLossPercent() : f.uplink().maxLossPercent();
         this.lossPercent = loss == null ? 0.0 : loss;
-        this.security = f.downlink().security() != null ? f.downlink().security().token()
-                : f.uplink().security() != null ? f.uplink().security().token() : "";
+        this.security = f.downlink().security() != null ? SECURITY[f.downlink().security().ordinal()]
+                : f.uplink().security() != null ? SECURITY[f.uplink().security().ordinal()] : "";
         this.modified = f.modified();
-        List<String> mods = new ArrayList<>(f.modifications().size());
-        for (Modification m : f.modifications()) {
-            mods.add(m.name());
-        }
-        this.modifications = mods;
+        this.modifications = null;
         this.peer = f.peerAddress() == null ? "" : f.peerAddress();
+    }
+
+    /** {@code flow.modifications}: the names of the flow's modifications, in their order. */
+    List<String> modifications() {
+        List<String> m = modifications;
+        if (m == null) {
+            if (flow == null || flow.modifications().isEmpty()) {
+                m = List.of();
+            } else {
+                String[] names = new String[flow.modifications().size()];
+                int i = 0;
+                for (Modification x : flow.modifications()) {
+                    names[i++] = x.name();
+                }
+                m = List.of(names);
+            }
+            modifications = m;
+        }
+        return m;
+    }
+
+    /** {@code request.classes}: the flows' classes, each once, in the order of the flows. */
+    List<String> classes() {
+        List<String> c = classes;
+        if (c == null) {
+            Set<String> cls = new LinkedHashSet<>();
+            for (FlowRequirement f : flows) {
+                if (f.sessionClass() != null) {
+                    cls.add(f.sessionClass());
+                }
+            }
+            c = List.copyOf(cls);
+            classes = c;
+        }
+        return c;
+    }
+
+    /**
+     * Appends the local date and time to the minute, as {@code LocalDateTime.toString} writes it
+     * once truncated to minutes: {@code 2026-11-27T14:05}.
+     */
+    StringBuilder appendTime(StringBuilder sb) {
+        int year = date.getYear();
+        if (year >= 0 && year <= 9999) {
+            // four digits, as LocalDate writes the years it does not sign
+            sb.append((char) ('0' + year / 1000)).append((char) ('0' + year / 100 % 10)).append((char) ('0' + year / 10 % 10))
+                    .append((char) ('0' + year % 10));
+            twoDigits(sb.append('-'), date.getMonthValue());
+            twoDigits(sb.append('-'), date.getDayOfMonth());
+        } else {
+            sb.append(date);
+        }
+        twoDigits(sb.append('T'), (int) hour);
+        return twoDigits(sb.append(':'), (int) minute);
+    }
+
+    private static StringBuilder twoDigits(StringBuilder sb, int v) {
+        return sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 
     /** The flow's requested latency bound in ms, or {@code null}. */
@@ -237,10 +318,10 @@ final class RequestFacts implements CelVariableResolver {
 
     static Function<RequestFacts, List<String>> listVariable(String name) {
         return switch (name) {
-            case Conditions.FLOW_MODIFICATIONS -> f -> f.modifications;
+            case Conditions.FLOW_MODIFICATIONS -> RequestFacts::modifications;
             case Conditions.SUBSCRIBER_IDS -> f -> f.subscriberIds;
             case Conditions.SUBSCRIBER_GROUPS -> f -> f.groups;
-            case Conditions.REQUEST_CLASSES -> f -> f.classes;
+            case Conditions.REQUEST_CLASSES -> RequestFacts::classes;
             default -> throw new IllegalArgumentException("no list variable " + name);
         };
     }

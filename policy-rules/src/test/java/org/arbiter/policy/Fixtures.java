@@ -113,6 +113,16 @@ final class Fixtures {
         return r.set();
     }
 
+    /** As {@link #set(String)}, in another time zone. */
+    static PolicySet set(String rules, String timeZone) {
+        PolicyParser.Result r = parse(files("classes.yaml", CLASSES.replace("time_zone: Europe/Berlin", "time_zone: " + timeZone),
+                "rules.yaml", rules));
+        if (!r.ok()) {
+            throw new AssertionError("fixture policy invalid: " + r.errors());
+        }
+        return r.set();
+    }
+
     static PolicySet standard() {
         return set(RULES);
     }
