@@ -66,20 +66,49 @@ final class PolicySet {
     /**
      * A Subscription-Id pattern: {@code *} matches any run of characters, {@code ?} one, anything
      * else itself with case ignored; the whole value must match.
+     *
+     * <p>What comes before the first star and after the last one matches a fixed number of
+     * characters at each end of the value, so those are compared first: most values a pattern is
+     * tried on differ from it there. Only what lies between goes through the search for the stars.
      */
     record Glob(String pattern) {
 
         boolean matches(String s) {
-            int p = 0;
-            int i = 0;
+            int first = pattern.indexOf('*');
+            if (first < 0) {
+                return s.length() == pattern.length() && fixed(s, 0, 0, pattern.length());
+            }
+            int last = pattern.lastIndexOf('*');
+            int tail = pattern.length() - last - 1;
+            return s.length() >= first + tail && fixed(s, 0, 0, first) && fixed(s, s.length() - tail, last + 1, tail)
+                    && stars(s, first, s.length() - tail, first, last + 1);
+        }
+
+        /** Whether the {@code n} characters of {@code s} from {@code i} match the pattern's from {@code p}, which has no star there. */
+        private boolean fixed(String s, int i, int p, int n) {
+            for (int k = 0; k < n; k++) {
+                char c = pattern.charAt(p + k);
+                if (c != '?' && !same(c, s.charAt(i + k))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Whether {@code s} from {@code i} to {@code end} matches the pattern from {@code p} to
+         * {@code pEnd}, a part that starts and ends with a star: each star takes as little as it
+         * can, and takes one more character when what follows it fails.
+         */
+        private boolean stars(String s, int i, int end, int p, int pEnd) {
             int star = -1;
             int mark = 0;
-            while (i < s.length()) {
-                char c = p < pattern.length() ? pattern.charAt(p) : 0;
-                if (p < pattern.length() && c != '*' && (c == '?' || same(c, s.charAt(i)))) {
+            while (i < end) {
+                char c = p < pEnd ? pattern.charAt(p) : 0;
+                if (p < pEnd && c != '*' && (c == '?' || same(c, s.charAt(i)))) {
                     p++;
                     i++;
-                } else if (c == '*' && p < pattern.length()) {
+                } else if (c == '*' && p < pEnd) {
                     star = p++;
                     mark = i;
                 } else if (star >= 0) {
@@ -89,14 +118,23 @@ final class PolicySet {
                     return false;
                 }
             }
-            while (p < pattern.length() && pattern.charAt(p) == '*') {
+            while (p < pEnd && pattern.charAt(p) == '*') {
                 p++;
             }
-            return p == pattern.length();
+            return p == pEnd;
         }
 
+        /** Equal with case ignored, as {@link Character#toLowerCase(char)} has it; ASCII without the lookup. */
         private static boolean same(char a, char b) {
-            return a == b || Character.toLowerCase(a) == Character.toLowerCase(b);
+            if (a == b) {
+                return true;
+            }
+            if ((a | b) < 0x80) {
+                // two ASCII characters: the same letter in the two cases differ in bit 0x20 only
+                int lower = a | 0x20;
+                return lower == (b | 0x20) && lower >= 'a' && lower <= 'z';
+            }
+            return Character.toLowerCase(a) == Character.toLowerCase(b);
         }
     }
 
