@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.arbiter.core.ledger.IpPrefix;
 import org.arbiter.core.policy.Decision;
 import org.arbiter.core.policy.FlowGrant;
@@ -287,6 +288,22 @@ final class PolicySet {
     private final String joinedRuleIds;
     private final int[] ruleIdStarts;
     /**
+     * The text of the last run of rules that did not match ending at each rule (or at the end:
+     * one more entry), kept for the decisions that follow: a policy's traffic goes through a few
+     * runs only, mostly the rules before the one that decides. Any thread may replace an entry; a
+     * race only costs building the text again.
+     */
+    private final AtomicReferenceArray<SkippedRun> skippedRuns;
+    /** The longest run text kept: at most this many characters per rule stay with the set. */
+    private static final int MAX_KEPT_RUN = 4096;
+
+    /**
+     * The rules from {@code from} up to the one a run is kept at that did not match, as their trace
+     * line writes them after the flow's name: {@code ": no match: a, b"}.
+     */
+    private record SkippedRun(int from, String text) {}
+
+    /**
      * The zone's offset over the instants whose epoch second lies strictly between {@code after}
      * and {@code before}.
      */
@@ -333,6 +350,7 @@ final class PolicySet {
         }
         ruleIdStarts[this.rules.size()] = ids.length() + 2;
         this.joinedRuleIds = ids.toString();
+        this.skippedRuns = new AtomicReferenceArray<>(this.rules.size() + 1);
         this.deciders = new Decider[this.rules.size()];
         for (int i = 0; i < deciders.length; i++) {
             Rule r = this.rules.get(i);
@@ -534,11 +552,18 @@ final class PolicySet {
         if (from < 0 || from >= to) {
             return;
         }
-        String head = ": no match: ";
-        int start = ruleIdStarts[from];
-        int end = ruleIdStarts[to] - 2;
-        trace.add(new StringBuilder(flow.length() + head.length() + end - start).append(flow).append(head)
-                .append(joinedRuleIds, start, end).toString());
+        SkippedRun run = skippedRuns.get(to);
+        if (run == null || run.from() != from) {
+            String head = ": no match: ";
+            int start = ruleIdStarts[from];
+            int end = ruleIdStarts[to] - 2;
+            run = new SkippedRun(from, new StringBuilder(head.length() + end - start).append(head)
+                    .append(joinedRuleIds, start, end).toString());
+            if (run.text().length() <= MAX_KEPT_RUN) {
+                skippedRuns.set(to, run);
+            }
+        }
+        trace.add(flow.concat(run.text()));
     }
 
     private FlowOutcome apply(Decider d, String flow, Constraints deferred, FlowRequirement f, long ul, long dl,

@@ -492,6 +492,48 @@ class PolicyDecisionTest {
     }
 
     @Test
+    void runsOfRulesThatDidNotMatchEndingAtTheSameRuleAreEachListedInFull() {
+        PolicySet s = set(rules("""
+                rules:
+                  - id: video-cap
+                    when: flow.media == "video"
+                    defer: {cap: {downlink: 2M}}
+                  - id: game
+                    when: flow.class == "fps-game"
+                    grant: {class: fps-game}
+                  - id: everything
+                    when: flow.ul_bps >= 0
+                    grant: {class: best-effort}
+                """));
+        PolicyRequest audio = request(PREMIUM, null, flow(1, MediaType.AUDIO, null, 64_000, 64_000, null));
+        PolicyRequest video = request(PREMIUM, null, flow(2, MediaType.VIDEO, null, 1_000_000, 1_000_000, null));
+        for (int i = 0; i < 3; i++) {
+            assertThat(s.decide(audio).trace()).contains("flow 1.1: no match: video-cap, game")
+                    .noneMatch(l -> l.startsWith("flow 1.1: no match: game"));
+            assertThat(s.decide(video).trace()).contains("flow 2.1: rule video-cap matched: defer (DL cap 2M)", "flow 2.1: no match: game")
+                    .noneMatch(l -> l.contains("no match: video-cap"));
+        }
+    }
+
+    @Test
+    void aLongRunOfRulesThatDidNotMatchIsListedInFullEveryTime() {
+        StringBuilder body = new StringBuilder("rules:\n");
+        StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            String id = "rule-with-a-rather-long-identifier-so-that-sixty-of-them-make-a-long-line-" + i;
+            body.append("  - id: ").append(id).append("\n    when: flow.class == \"voice\"\n    grant: {class: voice}\n");
+            ids.append(i == 0 ? "" : ", ").append(id);
+        }
+        PolicySet s = set(rules(body.toString()));
+        assertThat(ids.length()).isGreaterThan(4096);
+        for (int i = 0; i < 2; i++) {
+            Decision d = s.decide(request(PREMIUM, null, game(1_000_000, 1_000_000)));
+            assertThat(d.ruleId()).isEqualTo("default");
+            assertThat(d.trace()).contains("flow 1.1: no match: " + ids);
+        }
+    }
+
+    @Test
     void everyDecisionCarriesTheSetVersion() {
         PolicySet s = standard();
         assertThat(s.decide(request(PREMIUM, null, game(1, 1))).policyVersion()).isEqualTo(s.version());
