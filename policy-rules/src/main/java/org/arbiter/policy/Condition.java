@@ -13,4 +13,13 @@ interface Condition {
 
     /** Whether the condition holds for the flow the facts point at. */
     boolean test(RequestFacts facts) throws CelEvaluationException;
+
+    /**
+     * The {@code flow.class} a flow must have for the condition to hold, or {@code null}: when
+     * the flow's class is another, {@link #test} is false without being called, so it must then be
+     * false and raise no error.
+     */
+    default String requiredFlowClass() {
+        return null;
+    }
 }

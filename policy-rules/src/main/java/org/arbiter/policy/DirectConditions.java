@@ -35,11 +35,58 @@ final class DirectConditions {
 
     /** The condition as Java lambdas, or {@code null} when it uses anything outside the subset. */
     static Condition translate(CelAbstractSyntaxTree ast) {
-        Predicate<RequestFacts> p = new Translator(ast).bool(ast.getExpr());
-        return p == null ? null : p::test;
+        Translator t = new Translator(ast);
+        Predicate<RequestFacts> p = t.bool(ast.getExpr());
+        return p == null ? null : new Direct(p, t.requiredFlowClass(ast.getExpr()));
+    }
+
+    /**
+     * A translated condition, with the {@code flow.class} it requires when it is a conjunction
+     * with {@code flow.class == "c"} among its terms: a flow of another class fails it without a
+     * call into the lambdas (the subset raises no error, so skipping it changes nothing).
+     */
+    private record Direct(Predicate<RequestFacts> predicate, String requiredFlowClass) implements Condition {
+
+        @Override
+        public boolean test(RequestFacts facts) {
+            return predicate.test(facts);
+        }
     }
 
     private record Translator(CelAbstractSyntaxTree ast) {
+
+        /** The class of a {@code flow.class == "c"} term of the top-level conjunction, or {@code null}. */
+        String requiredFlowClass(CelExpr e) {
+            if (e.getKind() != CelExpr.ExprKind.Kind.CALL || e.call().target().isPresent()) {
+                return null;
+            }
+            CelExpr.CelCall c = e.call();
+            if (c.function().equals("_&&_")) {
+                for (CelExpr a : c.args()) {
+                    String cls = requiredFlowClass(a);
+                    if (cls != null) {
+                        return cls;
+                    }
+                }
+                return null;
+            }
+            if (!c.function().equals("_==_") || c.args().size() != 2) {
+                return null;
+            }
+            CelExpr a = c.args().get(0);
+            CelExpr b = c.args().get(1);
+            if (isStringConstant(b) && Conditions.FLOW_CLASS.equals(variable(a, SimpleType.STRING))) {
+                return b.constant().stringValue();
+            }
+            if (isStringConstant(a) && Conditions.FLOW_CLASS.equals(variable(b, SimpleType.STRING))) {
+                return a.constant().stringValue();
+            }
+            return null;
+        }
+
+        private static boolean isStringConstant(CelExpr e) {
+            return e.getKind() == CelExpr.ExprKind.Kind.CONSTANT && e.constant().getKind() == CelConstant.Kind.STRING_VALUE;
+        }
 
         Predicate<RequestFacts> bool(CelExpr e) {
             switch (e.getKind()) {

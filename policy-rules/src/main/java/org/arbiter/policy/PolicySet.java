@@ -314,6 +314,8 @@ final class PolicySet {
      * an immutable value that is right for its span, so a race only costs a lookup.
      */
     private volatile OffsetSpan offsets = new OffsetSpan(0, 0, 0);
+    /** By rule: the flow.class its condition requires (see {@link Condition#requiredFlowClass}), or {@code null}. */
+    private final String[] requiredFlowClass;
     /** The rules as deciders, in order. */
     private final Decider[] deciders;
     private final Decider unmatched;
@@ -352,8 +354,10 @@ final class PolicySet {
         this.joinedRuleIds = ids.toString();
         this.skippedRuns = new AtomicReferenceArray<>(this.rules.size() + 1);
         this.deciders = new Decider[this.rules.size()];
+        this.requiredFlowClass = new String[this.rules.size()];
         for (int i = 0; i < deciders.length; i++) {
             Rule r = this.rules.get(i);
+            requiredFlowClass[i] = r.compiled() == null ? null : r.compiled().requiredFlowClass();
             deciders[i] = Decider.of(r.id(), ": rule " + r.id() + " matched", r.action(), this.classes);
         }
         this.unmatched = Decider.of(DEFAULT, ": no rule decided, " + DEFAULT, Objects.requireNonNull(unmatched), this.classes);
@@ -517,11 +521,13 @@ final class PolicySet {
         // the rules that did not match since the last trace line: every rule from skippedFrom
         // (-1 for none) up to the one at hand, as a match ends the run with a trace line
         int skippedFrom = -1;
+        String flowClass = facts.flowClass();
         for (int i = 0; i < deciders.length; i++) {
             Rule r = rules.get(i);
+            String requiredClass = requiredFlowClass[i];
             boolean match;
             try {
-                match = r.compiled() == null || r.compiled().test(facts);
+                match = (requiredClass == null || requiredClass.equals(flowClass)) && (r.compiled() == null || r.compiled().test(facts));
             } catch (CelEvaluationException e) {
                 flushSkipped(flow, skippedFrom, i, trace);
                 String why = "condition of rule " + r.id() + " (" + r.where() + ") could not be evaluated: " + e.getMessage();

@@ -19,6 +19,7 @@ import org.arbiter.core.qos.QosRequirement;
 import org.arbiter.core.qos.Security;
 import org.arbiter.core.session.MediaType;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -76,9 +77,33 @@ class DirectConditionsTest {
         for (RequestFacts f : facts()) {
             boolean cel = Boolean.TRUE.equals(c.program().eval(f));
             assertThat(c.condition().test(f)).as("%s on %s %s", text, f.subscriberId, f.media()).isEqualTo(cel);
+            String required = c.condition().requiredFlowClass();
+            if (required != null && !required.equals(f.flowClass())) {
+                assertThat(cel).as("%s is false for a flow of class '%s'", text, f.flowClass()).isFalse();
+            }
             matched += cel ? 1 : 0;
         }
         assertThat(matched).as("the facts exercise both outcomes of " + text).isBetween(1, facts().size() - 1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = " => ", value = {
+        "flow.class == \"fps-game\" => fps-game",
+        "\"voice\" == flow.class => voice",
+        "flow.class == \"fps-game\" && subscriber.tier == \"premium\" => fps-game",
+        "subscriber.tier == \"premium\" && (time.hour > 3 && flow.class == \"video\") => video",
+        "flow.class == \"\" && flow.ul_bps > 0 => ''",
+        "flow.class != \"fps-game\" => ",
+        "flow.class == \"voice\" || flow.media == \"audio\" => ",
+        "!(flow.class == \"voice\") => ",
+        "flow.class in [\"fps-game\", \"video\"] => ",
+        "flow.class == flow.media => ",
+        "subscriber.tier == \"premium\" => "})
+    void aConjunctionWithAFlowClassTermRequiresThatClass(String text, String required) {
+        Conditions.Compiled c = Conditions.compile(text, NAMES);
+        assertThat(c.issues()).isEmpty();
+        assertThat(c.direct()).isTrue();
+        assertThat(c.condition().requiredFlowClass()).isEqualTo(required);
     }
 
     @ParameterizedTest
@@ -93,6 +118,7 @@ class DirectConditionsTest {
         Conditions.Compiled c = Conditions.compile(text, NAMES);
         assertThat(c.issues()).isEmpty();
         assertThat(c.direct()).isFalse();
+        assertThat(c.condition().requiredFlowClass()).as("only the subset names a required class").isNull();
         for (RequestFacts f : facts()) {
             assertThat(c.condition().test(f)).isEqualTo(Boolean.TRUE.equals(c.program().eval(f)));
         }
