@@ -294,6 +294,12 @@ final class PolicySet {
      * race only costs building the text again.
      */
     private final AtomicReferenceArray<SkippedRun> skippedRuns;
+    /**
+     * What the changes of a modified grant start with room for: two caps by a rule with an id of 12
+     * or so characters and a latency, without growing.
+     */
+    private static final int CHANGES_CAPACITY = 128;
+
     /** The longest run text kept: at most this many characters per rule stay with the set. */
     private static final int MAX_KEPT_RUN = 4096;
 
@@ -606,7 +612,7 @@ final class PolicySet {
         }
         Integer asked = facts.requestedLatency();
         if (asked != null && (latency == null || latency > asked)) {
-            changes = changes == null ? new StringBuilder(64) : changes.append("; ");
+            changes = changes == null ? new StringBuilder(CHANGES_CAPACITY) : changes.append("; ");
             changes.append("latency ").append(asked.intValue()).append(" ms -> ");
             if (latency == null) {
                 changes.append("no bound");
@@ -616,7 +622,7 @@ final class PolicySet {
             changes.append(" (").append(relaxed ? k.latencyBy() : d.byClass()).append(')');
         }
         if (!facts.flowClass().isEmpty() && !facts.flowClass().equals(c.name())) {
-            changes = changes == null ? new StringBuilder(64) : changes.append("; ");
+            changes = changes == null ? new StringBuilder(CHANGES_CAPACITY) : changes.append("; ");
             changes.append("class ").append(facts.flowClass()).append(" -> ").append(c.name()).append(" (").append(d.label()).append(')');
         }
         FlowGrant grant = new FlowGrant(f.key(), c.name(), gu, gd, latency, c.dscp(), c.qci(), c.priority(), changes != null);
@@ -674,7 +680,7 @@ final class PolicySet {
 
     /** Adds {@code UL capped 2M -> 1M (by)} to the changes, making them when there are none yet. */
     private static StringBuilder capped(StringBuilder changes, String dir, long asked, long granted, String by) {
-        StringBuilder sb = changes == null ? new StringBuilder(64) : changes.append("; ");
+        StringBuilder sb = changes == null ? new StringBuilder(CHANGES_CAPACITY) : changes.append("; ");
         sb.append(dir).append(" capped ");
         Bandwidth.append(sb, asked).append(" -> ");
         Bandwidth.append(sb, granted).append(" (").append(by).append(')');
