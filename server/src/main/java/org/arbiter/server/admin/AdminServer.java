@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.arbiter.server.ledger.HoldJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,8 @@ public final class AdminServer implements AutoCloseable {
     private final byte[] token;
     private final AdminView view;
     private final PrometheusMeterRegistry registry;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private final ObjectMapper json = HoldJson.register(new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
 
     private AdminServer(HttpServer http, String token, AdminView view, PrometheusMeterRegistry registry) {
         this.http = http;

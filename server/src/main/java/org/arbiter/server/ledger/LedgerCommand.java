@@ -54,8 +54,8 @@ public final class LedgerCommand implements Runnable {
         }
     }
 
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = HoldJson.register(new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT));
 
     static String bps(long v) {
         if (v >= 1_000_000) {
