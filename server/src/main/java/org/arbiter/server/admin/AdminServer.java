@@ -1,8 +1,6 @@
 package org.arbiter.server.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,7 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.arbiter.server.ledger.HoldJson;
+import org.arbiter.server.ledger.LedgerJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +42,7 @@ public final class AdminServer implements AutoCloseable {
     private final byte[] token;
     private final AdminView view;
     private final PrometheusMeterRegistry registry;
-    private final ObjectMapper json = HoldJson.register(new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
+    private final ObjectMapper json = LedgerJson.mapper();
 
     private AdminServer(HttpServer http, String token, AdminView view, PrometheusMeterRegistry registry) {
         this.http = http;

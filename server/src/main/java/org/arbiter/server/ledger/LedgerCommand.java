@@ -2,7 +2,6 @@ package org.arbiter.server.ledger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,8 +53,7 @@ public final class LedgerCommand implements Runnable {
         }
     }
 
-    static final ObjectMapper JSON = HoldJson.register(new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT));
+    static final ObjectMapper JSON = LedgerJson.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     static String bps(long v) {
         if (v >= 1_000_000) {

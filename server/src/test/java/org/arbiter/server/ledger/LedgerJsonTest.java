@@ -3,8 +3,6 @@ package org.arbiter.server.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
 import java.util.List;
 import org.arbiter.core.ledger.Hold;
@@ -13,10 +11,9 @@ import org.arbiter.core.qos.Direction;
 import org.arbiter.core.qos.FlowKey;
 import org.junit.jupiter.api.Test;
 
-class HoldJsonTest {
+class LedgerJsonTest {
 
-    private static final ObjectMapper JSON = HoldJson.register(new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
+    private static final ObjectMapper JSON = LedgerJson.mapper();
 
     @Test
     void aHoldIsWrittenWithItsComponentsInOrderAndWithoutItsReservationId() throws Exception {
