@@ -92,12 +92,22 @@ final class JournalBlock {
         }
     }
 
-    /** Builds one block; rows are added in sequence order. */
+    /**
+     * Builds one block; rows are added in sequence order. Texts are encoded as UTF-8 straight into
+     * the buffer, as {@link String#getBytes} with {@link StandardCharsets#UTF_8} would encode them
+     * (a surrogate without its pair becomes {@code ?}). A builder can be {@linkplain #reset reset}
+     * and used for the next block: the journal writer keeps one, so that its buffer is not grown
+     * again for every group.
+     */
     static final class Builder {
         /** The most a growing buffer takes beyond what it must hold. */
         static final int MAX_SLACK = 64 * 1024;
+        /** A new buffer's size. */
+        static final int INITIAL = 8192;
+        /** The largest buffer {@link #reset} keeps: a larger one (a block of a huge row) is dropped. */
+        static final int KEPT = 320 * 1024;
 
-        private byte[] buf = new byte[8192];
+        private byte[] buf = new byte[INITIAL];
         private int len;
         private long firstSeq = -1;
         private long lastSeq;
@@ -108,8 +118,22 @@ final class JournalBlock {
             buf[len++] = VERSION;
         }
 
+        /** Empties the builder for the next block, keeping its buffer unless that grew past {@link #KEPT}. */
+        Builder reset() {
+            if (buf.length > KEPT) {
+                buf = new byte[INITIAL];
+            }
+            len = 0;
+            buf[len++] = VERSION;
+            firstSeq = -1;
+            lastSeq = 0;
+            firstAt = null;
+            lastAt = null;
+            return this;
+        }
+
         /** Adds the row numbered {@code seq}, which must follow the last one added. */
-        Builder add(long seq, String kind, String sessionId, Instant at, String body) {
+        Builder add(long seq, String kind, String sessionId, Instant at, CharSequence body) {
             if (firstSeq >= 0 && seq != lastSeq + 1) {
                 throw new IllegalArgumentException("row " + seq + " does not follow row " + lastSeq + " in a block");
             }
@@ -117,14 +141,12 @@ final class JournalBlock {
             if (code <= 0) {
                 throw new IllegalArgumentException("unknown journal row kind '" + kind + "'");
             }
-            byte[] session = sessionId.getBytes(StandardCharsets.UTF_8);
-            byte[] text = body.getBytes(StandardCharsets.UTF_8);
-            ensure(1 + 8 + 4 + 4 + session.length + 4 + text.length);
+            ensure(1 + 8 + 4);
             buf[len++] = (byte) code;
             putLong(at.getEpochSecond());
             putInt(at.getNano());
-            putText(session);
-            putText(text);
+            putText(sessionId);
+            putText(body);
             if (firstSeq < 0) {
                 firstSeq = seq;
                 firstAt = at;
@@ -194,10 +216,42 @@ final class JournalBlock {
             }
         }
 
-        private void putText(byte[] b) {
-            putInt(b.length);
-            System.arraycopy(b, 0, buf, len, b.length);
-            len += b.length;
+        /** A text: its length in bytes, then its UTF-8 bytes. */
+        private void putText(CharSequence s) {
+            int n = s.length();
+            ensure(4 + n);
+            int at = len;
+            len += 4;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    buf[len++] = (byte) c;
+                    continue;
+                }
+                // at most 3 bytes per UTF-16 unit from here on (4 for a pair of 2)
+                ensure(3 * (n - i));
+                if (c < 0x800) {
+                    buf[len++] = (byte) (0xC0 | c >> 6);
+                    buf[len++] = (byte) (0x80 | c & 0x3F);
+                } else if (!Character.isSurrogate(c)) {
+                    buf[len++] = (byte) (0xE0 | c >> 12);
+                    buf[len++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    buf[len++] = (byte) (0x80 | c & 0x3F);
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    buf[len++] = (byte) (0xF0 | cp >> 18);
+                    buf[len++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    buf[len++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    buf[len++] = (byte) (0x80 | cp & 0x3F);
+                } else {
+                    buf[len++] = '?';
+                }
+            }
+            int bytes = len - at - 4;
+            buf[at] = (byte) (bytes >>> 24);
+            buf[at + 1] = (byte) (bytes >>> 16);
+            buf[at + 2] = (byte) (bytes >>> 8);
+            buf[at + 3] = (byte) bytes;
         }
 
         private void putInt(int v) {

@@ -36,7 +36,10 @@ final class JournalCodec {
 
     /** Builds one record. */
     static final class Out {
-        private final StringBuilder sb;
+        /** The largest builder {@link #reset} keeps, in characters: a larger one (a huge row) is dropped. */
+        static final int KEPT = 64 * 1024;
+
+        private StringBuilder sb;
         private boolean first = true;
 
         /** Sized for an admission's fields, the longest frequent row, so that it rarely grows. */
@@ -111,6 +114,21 @@ final class JournalCodec {
 
         Out name(Enum<?> e) {
             return str(e == null ? null : e.name());
+        }
+
+        /** Empties the record for the next one (the journal writer keeps one). */
+        Out reset() {
+            if (sb.capacity() > KEPT) {
+                sb = new StringBuilder(2048);
+            }
+            sb.setLength(0);
+            first = true;
+            return this;
+        }
+
+        /** The record so far, without a copy: valid until this record changes. */
+        CharSequence text() {
+            return sb;
         }
 
         @Override

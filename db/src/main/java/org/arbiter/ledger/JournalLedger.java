@@ -544,8 +544,7 @@ public final class JournalLedger implements OperatorLedger {
             Long run = runStarts.get(request.sessionId());
             long continues = run == null ? 0 : run;
             // sized to its fields: the encoder's default is for the fields alone
-            Supplier<String> body = () -> new JournalCodec.Out(requestFields.length() + 64).num(firstHold).str(outcome)
-                    .fields(requestFields).num(continues).toString();
+            RowBody body = o -> o.num(firstHold).str(outcome).fields(requestFields).num(continues).text();
             if (run == null) {
                 // a new run: its first row holds the replay mark from the moment it is queued,
                 // before the writer can make it durable and move the mark past it
@@ -574,7 +573,7 @@ public final class JournalLedger implements OperatorLedger {
         return change(() -> {
             boolean committed = state.commit(sessionId, now);
             if (committed) {
-                writer.append("COMMIT", sessionId, now, () -> new JournalCodec.Out(40).time(now).toString(), false);
+                writer.append("COMMIT", sessionId, now, o -> o.time(now).text(), false);
             }
             return committed;
         });
@@ -665,14 +664,13 @@ public final class JournalLedger implements OperatorLedger {
     }
 
     /** The body of a RELEASE (with its cause), EXPIRE or INTERIM row, encoded when it is written. */
-    private static Supplier<String> recordRow(TerminationCause cause, Instant now, ChargingRecord cdr) {
-        return () -> {
-            JournalCodec.Out o = new JournalCodec.Out();
+    private static RowBody recordRow(TerminationCause cause, Instant now, ChargingRecord cdr) {
+        return o -> {
             if (cause != null) {
                 o.name(cause);
             }
             JournalCodec.record(o.time(now), cdr);
-            return o.toString();
+            return o.text();
         };
     }
 
@@ -703,7 +701,7 @@ public final class JournalLedger implements OperatorLedger {
         JournalCodec.decision(o, decision);
         String body = o.toString();
         checkRowSize(sessionId, "rejection", body);
-        change(() -> writer.append("REJECT", sessionId, now, () -> body, true));
+        change(() -> writer.append("REJECT", sessionId, now, record -> body, true));
     }
 
     /** A session ended at journal row {@code seq}: its run start leaves the mark once that row is durable. */
@@ -1318,7 +1316,16 @@ public final class JournalLedger implements OperatorLedger {
     private record IndexEntry(String sessionId, long seq) {}
 
     /** A queued row; {@code indexed} rows get an entry in {@code journal_session}. */
-    private record Entry(long seq, String kind, String sessionId, Instant at, Supplier<String> body, boolean indexed) {}
+    private record Entry(long seq, String kind, String sessionId, Instant at, RowBody body, boolean indexed) {}
+
+    /**
+     * A row's body, encoded by the writer when it writes the row: into {@code record}, an empty
+     * record the writer keeps for every row, whose text it returns (or text made before).
+     */
+    @FunctionalInterface
+    private interface RowBody {
+        CharSequence text(JournalCodec.Out record);
+    }
 
     /**
      * The rows of one group transaction: its callers wait for {@link #await}, which returns once
@@ -1384,6 +1391,9 @@ public final class JournalLedger implements OperatorLedger {
      * every later append.
      */
     private final class Writer implements Runnable {
+        /** The block being built and the row being encoded: this thread's, used again for every group. */
+        private final JournalBlock.Builder block = new JournalBlock.Builder();
+        private final JournalCodec.Out record = new JournalCodec.Out();
         private ArrayDeque<Entry> queue = new ArrayDeque<>();
         private Group open = new Group();
         private Group last;
@@ -1421,7 +1431,7 @@ public final class JournalLedger implements OperatorLedger {
          * @param indexed whether the row starts a session's run or records a rejection: the
          *     session index lists those rows
          */
-        synchronized long append(String kind, String sessionId, Instant at, Supplier<String> body, boolean indexed) {
+        synchronized long append(String kind, String sessionId, Instant at, RowBody body, boolean indexed) {
             check();
             if (readOnly) {
                 throw new LedgerException("the journal ledger on " + store.config().redactedUrl()
@@ -1555,15 +1565,15 @@ public final class JournalLedger implements OperatorLedger {
          */
         private List<JournalBlock.Data> encode(ArrayDeque<Entry> group) {
             List<JournalBlock.Data> blocks = new ArrayList<>(1);
-            JournalBlock.Builder b = new JournalBlock.Builder();
+            JournalBlock.Builder b = block.reset();
             for (Entry e : group) {
-                b.add(e.seq(), e.kind(), e.sessionId(), e.at(), e.body().get());
+                b.add(e.seq(), e.kind(), e.sessionId(), e.at(), e.body().text(record.reset()));
                 if (e.indexed()) {
                     unindexed.add(new IndexEntry(e.sessionId(), e.seq()));
                 }
                 if (b.size() >= BLOCK_BYTES) {
                     blocks.add(b.build());
-                    b = new JournalBlock.Builder();
+                    b.reset();
                 }
             }
             if (!b.isEmpty()) {

@@ -61,6 +61,11 @@ final class JournalLog implements AutoCloseable {
     private final Path path;
     private final FileChannel channel;
     private final FileLock lock;
+    /** The largest buffer an append keeps for the next ones. */
+    static final int KEPT_BUFFER = 1024 * 1024;
+
+    /** The buffer of {@link #append}, kept from one append to the next; null before the first. */
+    private ByteBuffer out;
     /** Bytes in the log: the writer's, read by it and by the thread that empties the log. */
     private volatile long size;
 
@@ -154,21 +159,22 @@ final class JournalLog implements AutoCloseable {
 
     /**
      * Appends a record of each block, in one write; {@link #force} makes them durable. A failed
-     * write is cut off the log again, as far as the file allows.
+     * write is cut off the log again, as far as the file allows. Called by one thread at a time
+     * (the journal writer): the records are put together in a buffer the log keeps.
      */
     void append(List<JournalBlock.Data> blocks) throws IOException {
         int len = 0;
         for (JournalBlock.Data d : blocks) {
             len += HEADER + SEQS + d.bytes().length;
         }
-        ByteBuffer buf = ByteBuffer.allocate(len);
+        ByteBuffer buf = buffer(len);
         CRC32C crc = new CRC32C();
         for (JournalBlock.Data d : blocks) {
             int start = buf.position();
             buf.putInt(MAGIC).putInt(SEQS + d.bytes().length).putInt(0).putLong(d.firstSeq()).putLong(d.lastSeq()).put(d.bytes());
-            crc.reset();
-            crc.update(buf.array(), start + HEADER, SEQS + d.bytes().length);
+            crc.update(buf.duplicate().limit(buf.position()).position(start + HEADER));
             buf.putInt(start + 8, (int) crc.getValue());
+            crc.reset();
         }
         buf.flip();
         long at = size;
@@ -185,6 +191,21 @@ final class JournalLog implements AutoCloseable {
             throw e;
         }
         size = at;
+    }
+
+    /**
+     * An empty buffer for {@code bytes}: the one this log keeps (direct memory, which the file
+     * takes without a copy), grown as far as {@link #KEPT_BUFFER}; a larger append gets a buffer of
+     * its own.
+     */
+    private ByteBuffer buffer(int bytes) {
+        if (bytes > KEPT_BUFFER) {
+            return ByteBuffer.allocate(bytes);
+        }
+        if (out == null || out.capacity() < bytes) {
+            out = ByteBuffer.allocateDirect(Math.min(KEPT_BUFFER, Math.max(bytes, out == null ? 64 * 1024 : out.capacity() * 2)));
+        }
+        return out.clear();
     }
 
     /** Forces every record appended so far to the device. */

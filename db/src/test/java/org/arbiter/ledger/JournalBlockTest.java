@@ -3,6 +3,8 @@ package org.arbiter.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -125,5 +127,55 @@ class JournalBlockTest {
         }
         assertThat(b.size()).isEqualTo(b.bytes().length).isGreaterThan(200_000);
         assertThat(JournalBlock.decode(1, 10, b.bytes())).hasSize(10).allMatch(r -> r.body().equals(body));
+    }
+
+    /** The bytes of a one-row block laid out by hand, its texts encoded by {@link String#getBytes}. */
+    private static byte[] oneRowByHand(int kind, String sessionId, Instant at, String body) {
+        byte[] session = sessionId.getBytes(StandardCharsets.UTF_8);
+        byte[] text = body.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + 1 + 8 + 4 + 4 + session.length + 4 + text.length)
+                .put((byte) 1).put((byte) kind).putLong(at.getEpochSecond()).putInt(at.getNano())
+                .putInt(session.length).put(session).putInt(text.length).put(text).array();
+    }
+
+    @Test
+    void textsAreEncodedAsStringGetBytesEncodesThemUnpairedSurrogatesIncluded() {
+        List<String> texts = List.of("", "ascii only", "ünï©ødé", "\u20ac \u4e2d\u6587 \uffff", "😀 and 𝄞",
+                "high alone \ud83d", "\ud83d high then letter", "low alone \ude00 here", "\ude00\ud83d reversed",
+                "\u007f\u0080\u07ff\u0800", "mixed ascii é then 😀 then \ud800");
+        for (String text : texts) {
+            // the body as the writer passes it: the builder of a record, not a string
+            byte[] built = new JournalBlock.Builder().add(9, "RELEASE", text, T, new StringBuilder(text)).bytes();
+            assertThat(built).as("'%s'", text).isEqualTo(oneRowByHand(3, text, T, text));
+        }
+    }
+
+    @Test
+    void aResetBuilderBuildsWhatANewOneBuildsAndLeavesTheBlocksBuiltBeforeAlone() {
+        JournalBlock.Builder b = threeRows();
+        JournalBlock.Data first = b.build();
+        byte[] firstBytes = first.bytes().clone();
+
+        b.reset().add(44, "RELEASE", "other", T.plusSeconds(9), "é".repeat(5_000));
+        JournalBlock.Data second = b.build();
+
+        assertThat(first.bytes()).isEqualTo(firstBytes).isEqualTo(threeRows().bytes());
+        assertThat(second.bytes()).isEqualTo(new JournalBlock.Builder().add(44, "RELEASE", "other", T.plusSeconds(9), "é".repeat(5_000)).bytes());
+        assertThat(second.firstSeq()).isEqualTo(44);
+        assertThat(second.lastSeq()).isEqualTo(44);
+        assertThat(second.firstAt()).isEqualTo(T.plusSeconds(9));
+        assertThat(second.lastAt()).isEqualTo(T.plusSeconds(9));
+        assertThat(b.reset().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aResetKeepsAGrownBufferUpToItsLimitAndDropsALargerOne() {
+        JournalBlock.Builder b = new JournalBlock.Builder().add(1, "ADMIT", "s", T, "x".repeat(100_000));
+        int grown = b.capacity();
+        assertThat(grown).isGreaterThan(JournalBlock.Builder.INITIAL);
+        assertThat(b.reset().capacity()).isEqualTo(grown);
+
+        b.add(1, "ADMIT", "s", T, "x".repeat(JournalBlock.Builder.KEPT + 1));
+        assertThat(b.reset().capacity()).isEqualTo(JournalBlock.Builder.INITIAL);
     }
 }

@@ -316,4 +316,19 @@ class JournalCodecTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field 48")
                 .hasMessageContaining("at least one pool");
     }
+
+    @Test
+    void aResetRecordStartsAgainWithoutASeparatorAndDropsAHugeBuilder() {
+        JournalCodec.Out o = new JournalCodec.Out().str("a").num(1);
+        CharSequence before = o.text();
+        assertThat(before.toString()).isEqualTo("a\u001f1");
+
+        assertThat(o.reset().str("b").num(2).text().toString()).isEqualTo("b\u001f2");
+        assertThat(o.text()).isSameAs(before);
+
+        o.reset().str("x".repeat(JournalCodec.Out.KEPT + 1));
+        CharSequence huge = o.text();
+        assertThat(o.reset().text()).isNotSameAs(huge).isEmpty();
+        assertThat(o.str("c").toString()).isEqualTo("c");
+    }
 }

@@ -146,4 +146,32 @@ class JournalLogTest {
         assertThatThrownBy(() -> JournalBlock.Data.join(List.of(block(1, 2), block(4, 1))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not follow row 2");
     }
+
+    /** A block of one row whose body is {@code chars} letters, all {@code c}. */
+    private static JournalBlock.Data bigBlock(long seq, int chars, char c) {
+        return new JournalBlock.Builder().add(seq, "INTERIM", "s;" + seq, T, String.valueOf(c).repeat(chars)).build();
+    }
+
+    @Test
+    void appendsOfEverySizeComeBackExactlyThroughTheBufferTheLogKeeps() throws IOException {
+        // small, then larger (the kept buffer grows), then past what it keeps, then small again:
+        // a record never carries bytes of the append before it
+        List<JournalBlock.Data> appended = List.of(bigBlock(1, 10, 'a'), bigBlock(2, 200_000, 'b'),
+                bigBlock(3, JournalLog.KEPT_BUFFER + 10, 'c'), bigBlock(4, 5, 'd'), bigBlock(5, 100_000, 'e'), bigBlock(6, 1, 'f'));
+        try (JournalLog log = JournalLog.open(log())) {
+            for (JournalBlock.Data d : appended) {
+                log.append(List.of(d));
+            }
+            log.force();
+        }
+
+        JournalLog.Contents c = JournalLog.readFile(log());
+
+        assertThat(c.tornEnd()).isFalse();
+        assertThat(c.entries()).hasSize(appended.size());
+        for (int i = 0; i < appended.size(); i++) {
+            assertThat(c.entries().get(i).block()).as("record %d", i + 1).isEqualTo(appended.get(i).bytes());
+            assertThat(c.entries().get(i).firstSeq()).isEqualTo(i + 1);
+        }
+    }
 }
