@@ -167,7 +167,7 @@ public final class RxBench {
                   --update                send an update AAR in every session
                   --hold-ms 0             time between the last AAA and the STR (default 0)
                   --fill-concurrency 64   AARs (and then STRs) in flight while filling and releasing (default 64)
-                  --target-heap 512m      -Xmx of the target JVMs (default 512m)
+                  --target-heap 512m      -Xms and -Xmx of the target JVMs (default 512m)
                   --target-jvm "-XX:.."   more options of the target JVMs, -XX: only (e.g. "-XX:MaxGCPauseMillis=5")
                   --pool-size 10          ledger connections of the full path (default 10, as arbiter serve)
                   --device-latency-ms 0   latency of every lab device call (default 0)
@@ -461,6 +461,20 @@ public final class RxBench {
 
     // ---- targets -------------------------------------------------------------------------------
 
+    /**
+     * The heap options of a target JVM: {@code heap} both as its initial and its largest heap, as
+     * a server is run. With a smaller initial heap G1 keeps the heap it commits small while its
+     * collections take little time, so under load the young generation stays small: collections
+     * come more often, survivors overflow their space, and what survives one collection is
+     * promoted (BENCHMARKS.md, "The journal writer's allocations and a fixed heap").
+     */
+    static List<String> heapOptions(String heap) {
+        if (!heap.matches("\\d+[kmg]")) {
+            throw new IllegalArgumentException("--target-heap: '" + heap + "' is not allowed; allowed: a size like 512m or 2g");
+        }
+        return List.of("-Xms" + heap, "-Xmx" + heap);
+    }
+
     /** The options of {@code --target-jvm}: -XX: options separated by spaces, nothing else. */
     static List<String> targetJvmOptions(String value) {
         List<String> out = new ArrayList<>();
@@ -478,13 +492,9 @@ public final class RxBench {
     }
 
     private TargetProcess start(String name, int lines, RxTraffic traffic) throws IOException {
-        String heap = opts.getOrDefault("target-heap", "512m");
-        if (!heap.matches("\\d+[kmg]")) {
-            throw new IllegalArgumentException("--target-heap: '" + heap + "' is not allowed; allowed: a size like 512m or 2g");
-        }
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xmx" + heap);
+        cmd.addAll(heapOptions(opts.getOrDefault("target-heap", "512m")));
         cmd.addAll(targetJvmOptions(opts.getOrDefault("target-jvm", "")));
         if (opts.containsKey("jfr")) {
             cmd.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");

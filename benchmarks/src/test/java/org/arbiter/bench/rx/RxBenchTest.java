@@ -51,6 +51,14 @@ class RxBenchTest {
     }
 
     @Test
+    void aTargetRunsWithItsWholeHeapFromTheStart() {
+        assertThat(RxBench.heapOptions("512m")).containsExactly("-Xms512m", "-Xmx512m");
+        assertThat(RxBench.heapOptions("2g")).containsExactly("-Xms2g", "-Xmx2g");
+        assertThatThrownBy(() -> RxBench.heapOptions("512 m")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--target-heap: '512 m'");
+    }
+
+    @Test
     void theIssueSuiteMeasuresEveryTarget() {
         assertThat(RxBench.suite("issue")).extracting(s -> s.split(":")[0]).contains("diameter", "jdiameter", "full-h2", "full-journal", "full-pg", "full-journal-pg", "full-mem");
     }
