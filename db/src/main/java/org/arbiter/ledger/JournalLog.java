@@ -213,12 +213,6 @@ final class JournalLog implements AutoCloseable {
         channel.force(false);
     }
 
-    /** Cuts the log back to its first {@code bytes}: the records after them belong to a group that failed. */
-    void cut(long bytes) throws IOException {
-        channel.truncate(bytes);
-        size = bytes;
-    }
-
     /** Empties the log: every row it held is on disk elsewhere. */
     void clear() throws IOException {
         channel.truncate(0);

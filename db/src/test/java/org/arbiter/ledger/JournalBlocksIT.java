@@ -52,17 +52,22 @@ class JournalBlocksIT extends OpenJournalLedger {
     @Test
     void decisionsAndBillingRecordsAreReadAcrossManyBlocksInOrder() {
         List<ChargingRecord> stops = new ArrayList<>();
+        ledger.awaitMarked();
         for (int i = 0; i < 60; i++) {
             String sid = String.format("s%02d", i);
             admit(sid, T0.plusSeconds(i));
+            ledger.awaitMarked();
             ledger.commit(sid, T0.plusSeconds(i).plusMillis(1));
+            ledger.awaitMarked();
             stops.add(ledger.release(sid, TerminationCause.DIAMETER_LOGOUT, T0.plusSeconds(100 + i)).orElseThrow().record());
+            ledger.awaitMarked();
             if (i == 30) {
                 ledger.recordRejection("r1", "pcscf.example.net", LedgerFixtures.reject("r-deny"), T0.plusSeconds(i));
+                ledger.awaitMarked();
             }
         }
 
-        // one call at a time: a block per row, many more than a page of blocks
+        // one call at a time, each group moved by a mark of its own: a block per row, many more than a page of blocks
         assertThat(JournalFixtures.number(config, "SELECT COUNT(*) FROM journal_block")).isEqualTo(181);
         assertReadsAcrossBlocks(stops);
 

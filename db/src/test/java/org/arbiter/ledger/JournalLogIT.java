@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +106,36 @@ class JournalLogIT {
             assertThat(tableRows(config)).isGreaterThanOrEqualTo(4);
             assertThat(ledger.decisions("running")).hasSize(1);
         }
+    }
+
+    @Test
+    void callsReturnWhileAMarkWaitsForTheDatabase() throws Exception {
+        LedgerConfig config = LedgerConfig.h2File(dir);
+        // a mark after every group, whose transaction waits while another one holds the mark's row
+        try (JournalLedger ledger = JournalLedger.open(config, Duration.ZERO);
+             Connection holder = JournalFixtures.connect(config)) {
+            ledger.applyTopology(LedgerFixtures.smallTopology(), false);
+            ledger.awaitMarked();
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.executeQuery("SELECT replay_from FROM journal_mark WHERE id = 1 FOR UPDATE").close();
+            }
+            long before = tableRows(config);
+
+            // every call is durable in the logs and returns while the first mark waits (the
+            // writer does not wait for it)
+            admitAndRelease(ledger, "running", "ended");
+            assertThat(tableRows(config)).isEqualTo(before);
+            assertThat(ledger.session("running")).isPresent();
+
+            holder.rollback();
+            ledger.awaitMarked();
+            assertThat(tableRows(config)).as("the first mark, once the row is free").isGreaterThan(before);
+            ledger.recordRejection("r", "pcscf.example.net", LedgerFixtures.reject("r-deny"), T0);
+            ledger.awaitMarked();
+            assertThat(tableRows(config)).isEqualTo(before + 5);
+        }
+        assertThat(JournalFixtures.logPaths(config)).allSatisfy(p -> assertThat(p).isEmptyFile());
     }
 
     @Test
