@@ -1560,10 +1560,7 @@ public final class JournalLedger implements OperatorLedger {
             written = group.getLast().seq();
             long now = System.nanoTime();
             if (now - markedAt >= markEveryNanos && marker.idle()) {
-                List<JournalBlock.Data> moving;
-                synchronized (logged) {
-                    moving = new ArrayList<>(logged);
-                }
+                List<JournalBlock.Data> moving = tail();
                 // the other log is empty once the marker is idle (it emptied it last); this one is
                 // emptied once its rows are in the table and the table is on disk
                 JournalLog other = logs[1 - current];

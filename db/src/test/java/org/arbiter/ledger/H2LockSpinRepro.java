@@ -3,6 +3,7 @@ package org.arbiter.ledger;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -32,20 +33,17 @@ public final class H2LockSpinRepro {
             }
             Files.copy(in, dir.resolve("arbiter.mv.db"));
         }
-        Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                Thread.sleep(60_000);
-            } catch (InterruptedException e) {
-                return;
+        // expire on a thread of its own, waited for with a bound: a spinning thread cannot be interrupted
+        Thread worker = Thread.ofPlatform().daemon().start(() -> {
+            try (JdbcLedger ledger = JdbcLedger.open(LedgerConfig.h2File(dir))) {
+                long started = System.nanoTime();
+                int expired = ledger.expire(Instant.now().plusSeconds(31), 100_000).size();
+                System.out.println("expired " + expired + " session(s) in " + (System.nanoTime() - started) / 1_000_000 + " ms");
             }
+        });
+        if (!worker.join(Duration.ofSeconds(60))) {
             System.out.println("expire did not return within 60 s: the fault is there (database in " + dir + ")");
             Runtime.getRuntime().halt(1);
-        });
-        try (JdbcLedger ledger = JdbcLedger.open(LedgerConfig.h2File(dir))) {
-            long started = System.nanoTime();
-            int expired = ledger.expire(Instant.now().plusSeconds(31), 100_000).size();
-            System.out.println("expired " + expired + " session(s) in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         }
-        watchdog.interrupt();
     }
 }

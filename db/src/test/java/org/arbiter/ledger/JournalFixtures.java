@@ -51,6 +51,11 @@ final class JournalFixtures {
         return DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
     }
 
+    /** The last journal row in {@code journal_block} (0 when empty): rows only in the journal logs are not counted. */
+    static long tableLastSeq(LedgerConfig config) {
+        return number(config, "SELECT COALESCE(MAX(last_seq), 0) FROM journal_block");
+    }
+
     /** The single number a query returns. */
     static long number(LedgerConfig config, String sql, Object... params) {
         try (Connection c = connect(config); PreparedStatement ps = c.prepareStatement(sql)) {

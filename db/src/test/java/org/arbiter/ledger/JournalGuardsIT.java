@@ -226,7 +226,7 @@ class JournalGuardsIT {
             ledger.awaitMarked();
             ledger.commit("s1", T0.plusSeconds(1));
             ledger.awaitMarked();
-            assertThat(JournalFixtures.number(config, "SELECT COALESCE(MAX(last_seq), 0) FROM journal_block"))
+            assertThat(JournalFixtures.tableLastSeq(config))
                     .isEqualTo(JournalFixtures.count(config, null));
             long next = JournalFixtures.count(config, null) + 1;
             JournalFixtures.execute(config, "ALTER TABLE journal_block ADD CONSTRAINT j_stop CHECK (last_seq < " + next + ")");
@@ -248,7 +248,7 @@ class JournalGuardsIT {
                     .isInstanceOf(LedgerException.class);
             // the journal holds s2's row, in its log only, and nothing after it
             assertThat(JournalFixtures.count(config, null)).isEqualTo(next);
-            assertThat(JournalFixtures.number(config, "SELECT COALESCE(MAX(last_seq), 0) FROM journal_block")).isLessThan(next);
+            assertThat(JournalFixtures.tableLastSeq(config)).isLessThan(next);
         }
 
         JournalFixtures.execute(config, "ALTER TABLE journal_block DROP CONSTRAINT j_stop");

@@ -44,10 +44,6 @@ class JournalLogIT {
         ledger.release(released, TerminationCause.DIAMETER_LOGOUT, T0.plusSeconds(5));
     }
 
-    private static long tableRows(LedgerConfig config) {
-        return JournalFixtures.number(config, "SELECT COALESCE(MAX(last_seq), 0) FROM journal_block");
-    }
-
     @Test
     void rowsOnlyInTheLogsAreReadByTheWriterAndByAReader() {
         LedgerConfig config = LedgerConfig.h2File(dir);
@@ -56,7 +52,7 @@ class JournalLogIT {
             admitAndRelease(ledger, "running", "ended");
 
             // durable (each call returned), in the logs only
-            assertThat(tableRows(config)).isZero();
+            assertThat(JournalFixtures.tableLastSeq(config)).isZero();
             assertThat(JournalFixtures.logPaths(config)).anySatisfy(p -> assertThat(p).isNotEmptyFile());
             assertThat(ledger.decisions("running")).singleElement().satisfies(d -> assertThat(d.outcome()).isEqualTo("ADMITTED"));
             assertThat(ledger.recentDecisions(5)).extracting(AuditedDecision::sessionId).containsExactly("ended", "running");
@@ -72,7 +68,7 @@ class JournalLogIT {
             }
         }
         // closing moves them into the table and empties the logs
-        assertThat(tableRows(config)).isEqualTo(4);
+        assertThat(JournalFixtures.tableLastSeq(config)).isEqualTo(4);
         assertThat(JournalFixtures.logPaths(config)).allSatisfy(p -> assertThat(p).isEmptyFile());
     }
 
@@ -100,10 +96,10 @@ class JournalLogIT {
             // the move follows a group written after the mark is due
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             int n = 0;
-            while (tableRows(config) < 4 && System.nanoTime() < deadline) {
+            while (JournalFixtures.tableLastSeq(config) < 4 && System.nanoTime() < deadline) {
                 ledger.recordRejection("r" + n++, "pcscf.example.net", LedgerFixtures.reject("r-deny"), T0);
             }
-            assertThat(tableRows(config)).isGreaterThanOrEqualTo(4);
+            assertThat(JournalFixtures.tableLastSeq(config)).isGreaterThanOrEqualTo(4);
             assertThat(ledger.decisions("running")).hasSize(1);
         }
     }
@@ -120,20 +116,20 @@ class JournalLogIT {
             try (Statement s = holder.createStatement()) {
                 s.executeQuery("SELECT replay_from FROM journal_mark WHERE id = 1 FOR UPDATE").close();
             }
-            long before = tableRows(config);
+            long before = JournalFixtures.tableLastSeq(config);
 
             // every call is durable in the logs and returns while the first mark waits (the
             // writer does not wait for it)
             admitAndRelease(ledger, "running", "ended");
-            assertThat(tableRows(config)).isEqualTo(before);
+            assertThat(JournalFixtures.tableLastSeq(config)).isEqualTo(before);
             assertThat(ledger.session("running")).isPresent();
 
             holder.rollback();
             ledger.awaitMarked();
-            assertThat(tableRows(config)).as("the first mark, once the row is free").isGreaterThan(before);
+            assertThat(JournalFixtures.tableLastSeq(config)).as("the first mark, once the row is free").isGreaterThan(before);
             ledger.recordRejection("r", "pcscf.example.net", LedgerFixtures.reject("r-deny"), T0);
             ledger.awaitMarked();
-            assertThat(tableRows(config)).isEqualTo(before + 5);
+            assertThat(JournalFixtures.tableLastSeq(config)).isEqualTo(before + 5);
         }
         assertThat(JournalFixtures.logPaths(config)).allSatisfy(p -> assertThat(p).isEmptyFile());
     }
@@ -142,14 +138,14 @@ class JournalLogIT {
     void aProcessKilledWithItsRowsInTheLogsOnlyLeavesThemToTheNextOpening() throws Exception {
         LedgerConfig config = LedgerConfig.h2File(dir);
         JournalFixtures.open(config, Hammer.contendedTopology()).close();
-        long before = tableRows(config);
+        long before = JournalFixtures.tableLastSeq(config);
 
         Map<String, String> told = JournalCrashIT.runAndKill(config, 100, 0, NEVER.toMillis());
 
-        assertThat(tableRows(config)).as("every row the child wrote is in its logs only").isEqualTo(before);
+        assertThat(JournalFixtures.tableLastSeq(config)).as("every row the child wrote is in its logs only").isEqualTo(before);
         try (JournalLedger restarted = JournalLedger.open(config)) {
             assertThat(JournalCrashIT.assertRebuildsWhatItWasTold(config, restarted, told)).isPositive();
-            assertThat(tableRows(config)).isGreaterThan(before);
+            assertThat(JournalFixtures.tableLastSeq(config)).isGreaterThan(before);
         }
     }
 
@@ -173,7 +169,7 @@ class JournalLogIT {
             assertThat(reopened.session("running")).isPresent();
             assertThat(reopened.session("ended")).isEmpty();
             assertThat(reopened.decisions("ended")).hasSize(1);
-            assertThat(tableRows(config)).isEqualTo(4);
+            assertThat(JournalFixtures.tableLastSeq(config)).isEqualTo(4);
             assertThat(JournalFixtures.logPaths(config)).allSatisfy(p -> assertThat(p).isEmptyFile());
         }
     }
@@ -204,6 +200,6 @@ class JournalLogIT {
         }
         assertThatThrownBy(() -> JournalLedger.open(config)).isInstanceOf(LedgerException.class)
                 .hasMessageContaining("hold a malformed block of rows 5 to 5");
-        assertThat(tableRows(config)).isEqualTo(4);
+        assertThat(JournalFixtures.tableLastSeq(config)).isEqualTo(4);
     }
 }
