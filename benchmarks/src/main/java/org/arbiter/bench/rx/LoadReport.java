@@ -23,10 +23,12 @@ import java.util.TreeMap;
  *     when unknown (an external target)
  * @param generatorCpuSeconds CPU time the generator's JVM used in the window, or -1
  * @param commands per command ({@code AAR}, {@code AAR-update}, {@code STR}): latency and result codes
+ * @param aarTimeline the first AARs' latency per 100 ms window of the measurement window, or
+ *     {@code null} when none was answered
  */
 public record LoadReport(String label, double seconds, long sessionsStarted, long sessionsCompleted, long sessionsFailed,
                          long transactions, long timeouts, long skipped, double targetCpuSeconds, double generatorCpuSeconds,
-                         Map<String, CommandStats> commands) {
+                         Map<String, CommandStats> commands, LatencyTimeline aarTimeline) {
 
     /**
      * Latency (milliseconds) and result codes of one command.
@@ -115,6 +117,9 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
             sb.append(String.format(Locale.ROOT, "%n    %-11s n=%-9d p50 %7.3f  p90 %7.3f  p99 %7.3f  p99.9 %7.3f  max %8.3f ms  codes %s",
                     e.getKey(), c.count(), c.p50Ms(), c.p90Ms(), c.p99Ms(), c.p999Ms(), c.maxMs(), c.resultCodes()));
         }
+        if (aarTimeline != null) {
+            sb.append("\n    AAR ").append(aarTimeline.summary(5));
+        }
         return sb.toString();
     }
 
@@ -161,7 +166,25 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
             }
             sb.append("}}");
         }
-        return sb.append("}}").toString();
+        sb.append('}');
+        if (aarTimeline != null) {
+            sb.append(",\"aarSlowWindows\":[");
+            boolean fw = true;
+            for (LatencyTimeline.Window w : aarTimeline.slowWindows()) {
+                if (!fw) {
+                    sb.append(',');
+                }
+                fw = false;
+                sb.append('{');
+                num(sb, "offsetMs", w.offsetMillis()).append(',');
+                num(sb, "epochMs", w.epochMillis()).append(',');
+                num(sb, "sent", w.sent()).append(',');
+                num(sb, "slow", w.slow()).append(',');
+                num(sb, "maxMs", w.maxMillis()).append('}');
+            }
+            sb.append(']');
+        }
+        return sb.append('}').toString();
     }
 
     static StringBuilder field(StringBuilder sb, String name, String value) {

@@ -353,7 +353,7 @@ public final class RxLoadGenerator implements AutoCloseable {
             }
         }
         return new LoadReport(label, Math.max(seconds, 1e-3), total.sessionsStarted, total.sessionsCompleted, total.sessionsFailed,
-                total.transactions, total.timeouts, total.skipped, targetCpu, ownCpu, commands);
+                total.transactions, total.timeouts, total.skipped, targetCpu, ownCpu, commands, total.aarTimeline);
     }
 
     private static long ownCpuNanos() {
@@ -401,6 +401,8 @@ public final class RxLoadGenerator implements AutoCloseable {
         final long start;
         final long measureStart;
         final long measureEnd;
+        /** {@link #measureStart} on the wall clock. */
+        final long measureStartEpochMillis;
         final boolean release;
         volatile boolean stopping;
 
@@ -409,11 +411,16 @@ public final class RxLoadGenerator implements AutoCloseable {
             this.start = start;
             this.measureStart = start + phase.warmup().toNanos();
             this.measureEnd = measureStart + phase.duration().toNanos();
+            this.measureStartEpochMillis = System.currentTimeMillis() + (measureStart - System.nanoTime()) / 1_000_000;
             this.release = release;
         }
 
         boolean measured(long sentNanos) {
             return sentNanos >= measureStart && sentNanos < measureEnd;
+        }
+
+        LatencyTimeline newTimeline() {
+            return new LatencyTimeline(measureStart, measureStartEpochMillis, measureEnd - measureStart);
         }
     }
 
@@ -421,6 +428,8 @@ public final class RxLoadGenerator implements AutoCloseable {
     static final class Stats {
         final LatencyHistogram[] latency = {new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()};
         final List<Map<Long, Long>> codes = List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
+        /** The first AARs' latency per window of the phase; {@code null} until one is answered. */
+        LatencyTimeline aarTimeline;
         long sessionsStarted;
         long sessionsCompleted;
         long sessionsFailed;
@@ -435,6 +444,13 @@ public final class RxLoadGenerator implements AutoCloseable {
                 latency[k].add(o.latency[k]);
                 Map<Long, Long> mine = codes.get(k);
                 o.codes.get(k).forEach((code, n) -> mine.merge(code, n, Long::sum));
+            }
+            if (o.aarTimeline != null) {
+                if (aarTimeline == null) {
+                    aarTimeline = o.aarTimeline.copy();
+                } else {
+                    aarTimeline.add(o.aarTimeline);
+                }
             }
             sessionsStarted += o.sessionsStarted;
             sessionsCompleted += o.sessionsCompleted;
@@ -647,6 +663,12 @@ public final class RxLoadGenerator implements AutoCloseable {
             PhaseClock c = clock;
             if (c.measured(tx.sentNanos)) {
                 stats.latency[tx.kind].record(now - tx.sentNanos);
+                if (tx.kind == KIND_AAR) {
+                    if (stats.aarTimeline == null) {
+                        stats.aarTimeline = c.newTimeline();
+                    }
+                    stats.aarTimeline.record(tx.sentNanos, now - tx.sentNanos);
+                }
                 stats.codes.get(tx.kind).merge(rc, 1L, Long::sum);
                 stats.transactions++;
                 stats.lastAnswerNanos = now;
