@@ -326,7 +326,7 @@ public final class JournalLedger implements OperatorLedger {
                         missing.getFirst().firstSeq(), missing.getLast().lastSeq());
             }
             for (JournalLog log : logs) {
-                if (log.size() > 0) {
+                if (!log.isEmpty()) {
                     log.clear();
                 }
             }
@@ -1564,7 +1564,7 @@ public final class JournalLedger implements OperatorLedger {
                 // the other log is empty once the marker is idle (it emptied it last); this one is
                 // emptied once its rows are in the table and the table is on disk
                 JournalLog other = logs[1 - current];
-                boolean moveOn = other.size() == 0;
+                boolean moveOn = other.isEmpty();
                 marker.offer(new Mark(moving, unindexed, replayFrom(durable), written, moveOn ? log : null));
                 unindexed = new ArrayList<>();
                 markedAt = now;

@@ -24,19 +24,31 @@ import org.arbiter.core.ledger.Ledger.LedgerException;
  * full path's CPU at moderate rates. Appending to a file costs only the group's bytes.
  *
  * <pre>
- *   log     := record*
+ *   log     := [header] record*
+ *   header  := magic(4 = "AJLH") floor(8) crc32c(4, of floor)
  *   record  := magic(4 = "AJL1") length(4) crc32c(4, of payload) payload
  *   payload := firstSeq(8) lastSeq(8) block        (block: {@link JournalBlock}'s format)
  * </pre>
  *
- * Numbers are big-endian. Records follow each other in row order with no gap. The file is
- * emptied once the blocks it holds are in the H2 file and that file is forced; rows it still holds
+ * Numbers are big-endian. Records follow each other in row order with no gap. Rows it still holds
  * that the H2 file has too are passed over when it is read.
  *
- * <p><b>A damaged log.</b> A crash while a record was written leaves it torn at the end of the
- * file; its rows were never reported durable, and reading stops before it. A damaged record that
- * a whole record still follows is not a torn end: reading fails, naming the file and the offset,
- * rather than drop rows that were reported durable.
+ * <p><b>Emptied in place.</b> Once the blocks a log holds are in the H2 file and that file is
+ * forced, the log is emptied by writing a header over its start, not by cutting the file: the
+ * header's floor is the last row the log held, and the records after the header are written over
+ * the old ones. A forced write within the file's length changes no metadata of the file system,
+ * where one that lengthens the file also commits the file system's journal: on ext4 the force
+ * takes about 0.7x the time and does not wait for the other files' new blocks (the H2 file grows
+ * all the while). Reading stops at the first record whose rows are at or below the floor or the
+ * rows read before it: what an earlier use of the file left behind, rows the H2 file holds. Rows
+ * only ever grow ({@link #append} refuses rows at or below the log's last), so no such record
+ * can be mistaken for a new one. A file without a header (a new one) starts with its first record.
+ *
+ * <p><b>A damaged log.</b> A crash while a record was written leaves it torn; its rows were never
+ * reported durable, and reading stops before it. A damaged record that a whole record with rows
+ * above those read still follows is not a torn end: reading fails, naming the file and the offset,
+ * rather than drop rows that were reported durable. A whole record with rows at or below them is
+ * left over from an earlier use, and ends the log as a torn record does.
  *
  * <p>One process writes the log: opening it takes an exclusive lock of the file.
  */
@@ -44,6 +56,10 @@ final class JournalLog implements AutoCloseable {
 
     static final int MAGIC = 0x414A4C31;
     static final int HEADER = 12;
+    /** The magic of the header that emptying writes ("AJLH"). */
+    static final int FLOOR_MAGIC = 0x414A4C48;
+    /** The length of that header. */
+    static final int FLOOR_HEADER = 16;
     private static final int SEQS = 16;
     /** The largest payload a record may claim: a block is at most a few rows of 512 K characters. */
     static final int MAX_PAYLOAD = 64 * 1024 * 1024;
@@ -51,8 +67,12 @@ final class JournalLog implements AutoCloseable {
     /** One record: a block holding rows {@code firstSeq} to {@code lastSeq}. */
     record Entry(long firstSeq, long lastSeq, byte[] block) {}
 
-    /** What reading a log found: its records in order, and where the valid part ends. */
-    record Contents(List<Entry> entries, long validBytes, long fileBytes) {
+    /**
+     * What reading a log found: its records in order, where they start (after the header, if any)
+     * and where the valid part ends, and the last row the file may hold (its last record's, or the
+     * header's floor, or 0 for neither).
+     */
+    record Contents(List<Entry> entries, long recordsFrom, long validBytes, long fileBytes, long lastSeq) {
         boolean tornEnd() {
             return validBytes < fileBytes;
         }
@@ -68,12 +88,18 @@ final class JournalLog implements AutoCloseable {
     private ByteBuffer out;
     /** Bytes in the log: the writer's, read by it and by the thread that empties the log. */
     private volatile long size;
+    /** Where the records start: after the header, or 0 in a file that has none. */
+    private volatile long start;
+    /** The last row the file may hold: the floor of its header, or the last row appended or read. */
+    private volatile long lastSeq;
 
-    private JournalLog(Path path, FileChannel channel, FileLock lock, long size) {
+    private JournalLog(Path path, FileChannel channel, FileLock lock, Contents c) {
         this.path = path;
         this.channel = channel;
         this.lock = lock;
-        this.size = size;
+        this.size = c.validBytes();
+        this.start = c.recordsFrom();
+        this.lastSeq = c.lastSeq();
     }
 
     /** Log {@code n} of the H2 database whose files are {@code database}{@code .mv.db} and so on. */
@@ -100,7 +126,7 @@ final class JournalLog implements AutoCloseable {
                 throw new LedgerException("the journal log " + path + " is locked by another process: one process writes a journal ledger");
             }
             Contents c = read(ch, path);
-            JournalLog log = new JournalLog(path, ch, lock, c.validBytes());
+            JournalLog log = new JournalLog(path, ch, lock, c);
             if (c.tornEnd()) {
                 ch.truncate(c.validBytes());
                 ch.force(true);
@@ -123,12 +149,12 @@ final class JournalLog implements AutoCloseable {
     static Contents readFile(Path path) {
         for (int attempt = 1; ; attempt++) {
             if (!Files.exists(path)) {
-                return new Contents(List.of(), 0, 0);
+                return new Contents(List.of(), 0, 0, 0, 0);
             }
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
                 return read(ch, path);
             } catch (java.nio.file.NoSuchFileException e) {
-                return new Contents(List.of(), 0, 0);
+                return new Contents(List.of(), 0, 0, 0, 0);
             } catch (IOException e) {
                 throw new LedgerException("reading the journal log " + path + " failed: " + e.getMessage(), e);
             } catch (LedgerException e) {
@@ -152,17 +178,35 @@ final class JournalLog implements AutoCloseable {
         return path;
     }
 
-    /** Bytes in the log. */
+    /** Bytes in the log, its header included. */
     long size() {
         return size;
+    }
+
+    /** Whether the log holds no record. */
+    boolean isEmpty() {
+        return size <= start;
     }
 
     /**
      * Appends a record of each block, in one write; {@link #force} makes them durable. A failed
      * write is cut off the log again, as far as the file allows. Called by one thread at a time
      * (the journal writer): the records are put together in a buffer the log keeps.
+     *
+     * @throws IllegalArgumentException when the blocks' rows do not rise above every row the log held
      */
     void append(List<JournalBlock.Data> blocks) throws IOException {
+        if (blocks.isEmpty()) {
+            return;
+        }
+        long after = lastSeq;
+        for (JournalBlock.Data d : blocks) {
+            if (d.firstSeq() <= after) {
+                throw new IllegalArgumentException("the journal log " + path + " held rows up to " + after
+                        + ": rows " + d.firstSeq() + " to " + d.lastSeq() + " cannot follow them");
+            }
+            after = d.lastSeq();
+        }
         int len = 0;
         for (JournalBlock.Data d : blocks) {
             len += HEADER + SEQS + d.bytes().length;
@@ -191,6 +235,7 @@ final class JournalLog implements AutoCloseable {
             throw e;
         }
         size = at;
+        lastSeq = after;
     }
 
     /**
@@ -213,11 +258,27 @@ final class JournalLog implements AutoCloseable {
         channel.force(false);
     }
 
-    /** Empties the log: every row it held is on disk elsewhere. */
+    /**
+     * Empties the log: every row it held is on disk elsewhere. Writes the header, with the last row
+     * the log held as its floor, over the start of the file and forces it; the records after it
+     * are written over the old ones.
+     */
     void clear() throws IOException {
-        channel.truncate(0);
-        channel.force(true);
-        size = 0;
+        ByteBuffer h = floorHeader(lastSeq);
+        while (h.hasRemaining()) {
+            channel.write(h, h.position());
+        }
+        channel.force(false);
+        start = FLOOR_HEADER;
+        size = FLOOR_HEADER;
+    }
+
+    private static ByteBuffer floorHeader(long floor) {
+        ByteBuffer h = ByteBuffer.allocate(FLOOR_HEADER);
+        h.putInt(FLOOR_MAGIC).putLong(floor);
+        CRC32C crc = new CRC32C();
+        crc.update(h.array(), 4, 8);
+        return h.putInt((int) crc.getValue()).flip();
     }
 
     @Override
@@ -255,12 +316,23 @@ final class JournalLog implements AutoCloseable {
         all.flip();
         byte[] bytes = all.array();
         int n = all.limit();
-        List<Entry> entries = new ArrayList<>();
         int at = 0;
+        long floor = 0;
+        if (n >= 4 && ByteBuffer.wrap(bytes, 0, 4).getInt() == FLOOR_MAGIC) {
+            floor = floor(bytes, n, path);
+            at = FLOOR_HEADER;
+        }
+        int from = at;
+        List<Entry> entries = new ArrayList<>();
+        // the last row read, or the floor: a record at or below it is left over from an earlier use
+        long last = floor;
         while (at < n) {
             Entry e = record(bytes, at, n);
+            if (e != null && e.lastSeq() <= last) {
+                break;
+            }
             if (e == null) {
-                int next = nextRecord(bytes, at + 1, n);
+                int next = nextRecord(bytes, at + 1, n, last);
                 if (next >= 0) {
                     throw new LedgerException("the journal log " + path + " is damaged at byte " + at + ", and a whole record "
                             + "follows at byte " + next + ": rows reported durable may be in it, so the ledger does not "
@@ -268,14 +340,32 @@ final class JournalLog implements AutoCloseable {
                 }
                 break;
             }
-            if (!entries.isEmpty() && e.firstSeq() != entries.getLast().lastSeq() + 1) {
+            if (!entries.isEmpty() && e.firstSeq() != last + 1) {
                 throw new LedgerException("the journal log " + path + " holds rows " + e.firstSeq() + " to " + e.lastSeq()
-                        + " at byte " + at + " after row " + entries.getLast().lastSeq() + ": rows are missing");
+                        + " at byte " + at + " after row " + last + ": rows are missing");
             }
             entries.add(e);
+            last = e.lastSeq();
             at += HEADER + SEQS + e.block().length;
         }
-        return new Contents(entries, at, n);
+        return new Contents(entries, from, at, n, last);
+    }
+
+    /** The floor of the header at the start of {@code b}. */
+    private static long floor(byte[] b, int n, Path path) {
+        if (n < FLOOR_HEADER) {
+            throw new LedgerException("the journal log " + path + " starts with a header that is cut short (" + n + " bytes)");
+        }
+        ByteBuffer h = ByteBuffer.wrap(b, 0, FLOOR_HEADER);
+        h.getInt();
+        long floor = h.getLong();
+        CRC32C c = new CRC32C();
+        c.update(b, 4, 8);
+        if ((int) c.getValue() != h.getInt() || floor < 0) {
+            throw new LedgerException("the journal log " + path + " starts with a damaged header: which of its records are "
+                    + "new cannot be told, so the ledger does not open (restore the log, or move it away to open without its rows)");
+        }
+        return floor;
     }
 
     /** The whole record at {@code at}, or null when there is none there (torn, damaged or not a record). */
@@ -307,11 +397,14 @@ final class JournalLog implements AutoCloseable {
         return new Entry(firstSeq, lastSeq, block);
     }
 
-    /** The offset of the first whole record from {@code from} on, or -1. */
-    private static int nextRecord(byte[] b, int from, int n) {
+    /** The offset of the first whole record from {@code from} on with rows above {@code above}, or -1. */
+    private static int nextRecord(byte[] b, int from, int n, long above) {
         for (int i = from; i + HEADER + SEQS <= n; i++) {
-            if (b[i] == 0x41 && record(b, i, n) != null) {
-                return i;
+            if (b[i] == 0x41) {
+                Entry e = record(b, i, n);
+                if (e != null && e.lastSeq() > above) {
+                    return i;
+                }
             }
         }
         return -1;

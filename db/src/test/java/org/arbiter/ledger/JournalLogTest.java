@@ -13,7 +13,10 @@ import org.arbiter.core.ledger.Ledger.LedgerException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The journal log file: records come back in order, a torn end is cut off, damage before a whole record stops. */
+/**
+ * The journal log file: records come back in order, a torn end is cut off, damage before a whole
+ * record stops; emptied in place, it keeps its length and reads as empty.
+ */
 class JournalLogTest {
 
     private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
@@ -125,11 +128,12 @@ class JournalLogTest {
             assertThatThrownBy(() -> JournalLog.open(log())).isInstanceOf(LedgerException.class)
                     .hasMessageContaining("is locked by another process");
             log.clear();
-            assertThat(log.size()).isZero();
+            assertThat(log.isEmpty()).isTrue();
+            assertThat(log.contents().entries()).isEmpty();
             log.append(List.of(block(3, 1)));
             assertThat(log.contents().entries()).extracting(JournalLog.Entry::firstSeq).containsExactly(3L);
         }
-        assertThat(JournalLog.readFile(dir.resolve("none"))).isEqualTo(new JournalLog.Contents(List.of(), 0, 0));
+        assertThat(JournalLog.readFile(dir.resolve("none"))).isEqualTo(new JournalLog.Contents(List.of(), 0, 0, 0, 0));
     }
 
     @Test
@@ -173,5 +177,125 @@ class JournalLogTest {
             assertThat(c.entries().get(i).block()).as("record %d", i + 1).isEqualTo(appended.get(i).bytes());
             assertThat(c.entries().get(i).firstSeq()).isEqualTo(i + 1);
         }
+    }
+
+    /** Corrupts one byte of the block of the record at {@code offset}. */
+    private void damageRecordAt(long offset) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
+            f.seek(offset + JournalLog.HEADER + 16 + 3);
+            int b = f.read();
+            f.seek(offset + JournalLog.HEADER + 16 + 3);
+            f.write(b ^ 0x5a);
+        }
+    }
+
+    @Test
+    void emptyingWritesAHeaderOverTheStartAndKeepsTheFileItsLength() throws IOException {
+        long whole;
+        try (JournalLog log = JournalLog.open(log())) {
+            log.append(List.of(bigBlock(1, 3_000, 'a'), bigBlock(2, 3_000, 'b'), bigBlock(3, 3_000, 'c')));
+            whole = log.size();
+            log.clear();
+
+            assertThat(Files.size(log())).isEqualTo(whole);
+            assertThat(log.size()).isEqualTo(JournalLog.FLOOR_HEADER);
+            assertThat(log.contents().entries()).as("the old records are left over, not rows").isEmpty();
+            log.append(List.of(bigBlock(4, 10, 'd')));
+            log.force();
+            assertThat(Files.size(log())).as("written over, not appended").isEqualTo(whole);
+        }
+
+        JournalLog.Contents c = JournalLog.readFile(log());
+        assertThat(c.entries()).extracting(JournalLog.Entry::firstSeq).containsExactly(4L);
+        assertThat(c.recordsFrom()).isEqualTo(JournalLog.FLOOR_HEADER);
+        assertThat(c.lastSeq()).isEqualTo(4);
+        try (JournalLog log = JournalLog.open(log())) {
+            assertThat(log.contents().entries()).extracting(JournalLog.Entry::firstSeq).containsExactly(4L);
+            log.append(List.of(bigBlock(5, 10, 'e')));
+        }
+        assertThat(JournalLog.readFile(log()).entries()).extracting(JournalLog.Entry::firstSeq).containsExactly(4L, 5L);
+    }
+
+    @Test
+    void aRecordTornAfterEmptyingEndsTheLogThoughOldWholeRecordsFollow() throws IOException {
+        long second;
+        try (JournalLog log = JournalLog.open(log())) {
+            log.append(List.of(block(1, 2)));
+            second = log.size();
+            log.append(List.of(block(3, 3), block(6, 1)));
+            log.clear();
+            log.append(List.of(block(7, 2)));
+            log.force();
+        }
+        // the new record of rows 7-8 torn: records of rows 3-5 and 6, left over, follow it whole
+        damageRecordAt(JournalLog.FLOOR_HEADER);
+        assertThat(JournalLog.readFile(log()).entries()).isEmpty();
+
+        try (JournalLog log = JournalLog.open(log())) {
+            assertThat(log.isEmpty()).isTrue();
+            assertThat(log.contents().entries()).isEmpty();
+        }
+        assertThat(Files.size(log())).as("the torn end cut off").isEqualTo(JournalLog.FLOOR_HEADER);
+        assertThat(second).isGreaterThan(JournalLog.FLOOR_HEADER);
+    }
+
+    @Test
+    void damageThatAWholeNewRecordFollowsStillStopsTheOpeningAfterEmptying() throws IOException {
+        long second;
+        try (JournalLog log = JournalLog.open(log())) {
+            log.append(List.of(block(1, 2)));
+            log.clear();
+            log.append(List.of(block(3, 1)));
+            second = log.size();
+            log.append(List.of(block(4, 1)));
+            log.force();
+        }
+        damageRecordAt(JournalLog.FLOOR_HEADER);
+        long whole = Files.size(log());
+
+        assertThatThrownBy(() -> JournalLog.open(log())).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("damaged at byte " + JournalLog.FLOOR_HEADER)
+                .hasMessageContaining("a whole record follows at byte " + second);
+        assertThat(Files.size(log())).isEqualTo(whole);
+    }
+
+    @Test
+    void rowsAppendedMustRiseAboveEveryRowTheLogHeld() throws IOException {
+        try (JournalLog log = JournalLog.open(log())) {
+            log.append(List.of(block(1, 3)));
+            assertThatThrownBy(() -> log.append(List.of(block(3, 1)))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("held rows up to 3: rows 3 to 3 cannot follow them");
+            log.clear();
+            assertThatThrownBy(() -> log.append(List.of(block(2, 1)))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("held rows up to 3");
+            log.append(List.of(block(4, 1)));
+        }
+        try (JournalLog log = JournalLog.open(log())) {
+            assertThatThrownBy(() -> log.append(List.of(block(4, 1)))).as("the rows read count as held")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("held rows up to 4");
+            log.clear();
+        }
+        try (JournalLog log = JournalLog.open(log())) {
+            assertThatThrownBy(() -> log.append(List.of(block(3, 1)))).as("the header's floor counts as held")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("held rows up to 4");
+        }
+    }
+
+    @Test
+    void aDamagedHeaderStopsTheOpening() throws IOException {
+        try (JournalLog log = JournalLog.open(log())) {
+            log.append(List.of(block(1, 2)));
+            log.clear();
+            log.append(List.of(block(3, 1)));
+        }
+        try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
+            f.seek(9);
+            int b = f.read();
+            f.seek(9);
+            f.write(b ^ 0x01);
+        }
+
+        assertThatThrownBy(() -> JournalLog.open(log())).isInstanceOf(LedgerException.class)
+                .hasMessageContaining(log().toString()).hasMessageContaining("starts with a damaged header");
     }
 }
