@@ -3,6 +3,7 @@ package org.arbiter.ledger;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -213,12 +214,18 @@ public final class JdbcLedger implements OperatorLedger {
         hc.setInitializationFailTimeout(config.connectionTimeout().toMillis());
         hc.setValidationTimeout(Math.min(config.connectionTimeout().toMillis(), 5_000L));
         hc.setConnectionInitSql(dialect.sessionSetup(config.lockTimeout()));
+        // an H2 file is opened first through a connection of its own, to finish what a crash left
+        // (H2LeftoverTransactions); it stays open until the pool holds the database, so that H2
+        // does not close the file and open it again
+        Connection first = dialect == Dialect.H2 && !Dialect.inMemory(config.jdbcUrl()) ? finishLeftovers(config) : null;
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(hc);
         } catch (RuntimeException e) {
             throw new LedgerException("cannot open the ledger database " + config.redactedUrl() + " as user '"
                     + config.user() + "': " + describe(e), e);
+        } finally {
+            closeQuietly(first);
         }
         LedgerClaim claim = LedgerClaim.NONE;
         H2Compactor compactor = null;
@@ -244,6 +251,34 @@ public final class JdbcLedger implements OperatorLedger {
             ds.close();
             claim.close();
             throw e;
+        }
+    }
+
+    /** Opens the H2 file and finishes its leftover transactions; returns the connection, still open. */
+    private static Connection finishLeftovers(LedgerConfig config) {
+        Connection c;
+        try {
+            c = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        } catch (SQLException e) {
+            throw new LedgerException("cannot open the ledger database " + config.redactedUrl() + " as user '"
+                    + config.user() + "': " + describe(e), e);
+        }
+        try {
+            H2LeftoverTransactions.finish(c, config.redactedUrl());
+            return c;
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a connection to the ledger database failed: {}", e.getMessage());
+            }
         }
     }
 
