@@ -39,10 +39,11 @@ import org.arbiter.core.ledger.Ledger.LedgerException;
  * the old ones. A forced write within the file's length changes no metadata of the file system,
  * where one that lengthens the file also commits the file system's journal: on ext4 the log's
  * force took 0.41x to 0.61x the time (mean) in the full path, and it does not wait for the other
- * files' new blocks (the H2 file grows all the while). Reading stops at the first record whose rows are at or below the floor or the
- * rows read before it: what an earlier use of the file left behind, rows the H2 file holds. Rows
- * only ever grow ({@link #append} refuses rows at or below the log's last), so no such record
- * can be mistaken for a new one. A file without a header (a new one) starts with its first record.
+ * files' new blocks (the H2 file grows all the while). Reading stops at the first record whose
+ * rows are at or below the floor or the rows read before it: what an earlier use of the file left
+ * behind, rows the H2 file holds. Rows only ever grow ({@link #append} refuses rows at or below
+ * the log's last), so no such record can be mistaken for a new one. A file without a header (a
+ * new one) starts with its first record.
  *
  * <p><b>A damaged log.</b> A crash while a record was written leaves it torn; its rows were never
  * reported durable, and reading stops before it. A damaged record that a whole record with rows
