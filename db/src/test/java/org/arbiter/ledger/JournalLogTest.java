@@ -97,13 +97,7 @@ class JournalLogTest {
     void aDamagedRecordThatAWholeRecordFollowsStopsTheOpeningAndChangesNothing() throws IOException {
         threeRecords();
         long whole = Files.size(log());
-        try (RandomAccessFile f = new RandomAccessFile(log().toFile(), "rw")) {
-            // a byte of the first record's block
-            f.seek(JournalLog.HEADER + 16 + 3);
-            int b = f.read();
-            f.seek(JournalLog.HEADER + 16 + 3);
-            f.write(b ^ 0x5a);
-        }
+        damageRecordAt(0);
 
         assertThatThrownBy(() -> JournalLog.open(log())).isInstanceOf(LedgerException.class)
                 .hasMessageContaining(log().toString()).hasMessageContaining("damaged at byte 0")
