@@ -222,8 +222,7 @@ public final class JdbcLedger implements OperatorLedger {
         try {
             ds = new HikariDataSource(hc);
         } catch (RuntimeException e) {
-            throw new LedgerException("cannot open the ledger database " + config.redactedUrl() + " as user '"
-                    + config.user() + "': " + describe(e), e);
+            throw cannotOpen(config, e);
         } finally {
             closeQuietly(first);
         }
@@ -260,8 +259,7 @@ public final class JdbcLedger implements OperatorLedger {
         try {
             c = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
         } catch (SQLException e) {
-            throw new LedgerException("cannot open the ledger database " + config.redactedUrl() + " as user '"
-                    + config.user() + "': " + describe(e), e);
+            throw cannotOpen(config, e);
         }
         try {
             H2LeftoverTransactions.finish(c, config.redactedUrl());
@@ -270,6 +268,12 @@ public final class JdbcLedger implements OperatorLedger {
             closeQuietly(c);
             throw e;
         }
+    }
+
+    /** The error of an opening that failed to connect: the database, the user and why (never the password). */
+    private static LedgerException cannotOpen(LedgerConfig config, Exception e) {
+        return new LedgerException("cannot open the ledger database " + config.redactedUrl() + " as user '"
+                + config.user() + "': " + describe(e), e);
     }
 
     private static void closeQuietly(Connection c) {
