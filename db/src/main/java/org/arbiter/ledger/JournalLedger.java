@@ -116,6 +116,12 @@ public final class JournalLedger implements OperatorLedger {
     static final int MAX_ROW_CHARS = 512 * 1024;
     /** How often the writer moves the replay mark (and, with journal logs, the rows logged since into the table). */
     static final Duration MARK_EVERY = Duration.ofMillis(200);
+    /**
+     * The syncer starts at most one force in this time: at 5,000 sessions/s it forced about 3,000
+     * times a second, each force costing the kernel and the disk's queue CPU whatever its size;
+     * a pause after each lets the groups of the next millisecond share one force.
+     */
+    static final Duration FORCE_EVERY = Duration.ofMillis(1);
     private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
 
     private final JdbcLedger store;
@@ -155,12 +161,14 @@ public final class JournalLedger implements OperatorLedger {
     private final Marker marker = new Marker();
     private final Thread markerThread;
     private final long markEveryNanos;
+    private final long forceEveryNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private JournalLedger(JdbcLedger store, LedgerClaim claim, String key, long lastSeq, boolean readOnly, JournalLog[] logs,
-                          Path[] logPaths, Duration markEvery) {
+                          Path[] logPaths, Duration markEvery, Duration forceEvery) {
         this.store = store;
         this.markEveryNanos = markEvery.toNanos();
+        this.forceEveryNanos = forceEvery.toNanos();
         this.claim = claim;
         this.key = key;
         this.readOnly = readOnly;
@@ -186,6 +194,14 @@ public final class JournalLedger implements OperatorLedger {
 
     /** {@link #open(LedgerConfig)}, the writer moving the mark every {@code markEvery}. */
     static JournalLedger open(LedgerConfig config, Duration markEvery) {
+        return open(config, markEvery, FORCE_EVERY);
+    }
+
+    /**
+     * {@link #open(LedgerConfig, Duration)}, the syncer starting at most one force every
+     * {@code forceEvery}.
+     */
+    static JournalLedger open(LedgerConfig config, Duration markEvery, Duration forceEvery) {
         Objects.requireNonNull(config, "config");
         String key = config.jdbcUrl().split(";", 2)[0];
         if (!OPEN.add(key)) {
@@ -210,7 +226,7 @@ public final class JournalLedger implements OperatorLedger {
             }
             long[] mark = readMark(store);
             long lastSeq = lastSeq(store);
-            JournalLedger ledger = new JournalLedger(store, claim, key, lastSeq, false, logs, logPaths, markEvery);
+            JournalLedger ledger = new JournalLedger(store, claim, key, lastSeq, false, logs, logPaths, markEvery, forceEvery);
             long started = System.nanoTime();
             int replayed = ledger.replay(mark[0]);
             ledger.starts.addAll(ledger.runStarts.values());
@@ -343,7 +359,8 @@ public final class JournalLedger implements OperatorLedger {
         Objects.requireNonNull(config, "config");
         JdbcLedger store = JdbcLedger.open(config, true);
         try {
-            JournalLedger ledger = new JournalLedger(store, LedgerClaim.NONE, null, lastSeq(store), true, null, logPaths(store), MARK_EVERY);
+            JournalLedger ledger = new JournalLedger(store, LedgerClaim.NONE, null, lastSeq(store), true, null, logPaths(store), MARK_EVERY,
+                    FORCE_EVERY);
             ledger.replay(readMark(store)[0]);
             ledger.writer.stop();
             return ledger;
@@ -1075,9 +1092,9 @@ public final class JournalLedger implements OperatorLedger {
         }
     }
 
-    /** Journal rows written, and the group transactions that wrote them. */
+    /** Journal rows written, the group transactions that wrote them, and the forces that made them durable. */
     long[] writerCounts() {
-        return new long[] {writer.rows.get(), writer.groups.get()};
+        return new long[] {writer.rows.get(), writer.groups.get(), writer.forces.get()};
     }
 
     @Override
@@ -1439,6 +1456,7 @@ public final class JournalLedger implements OperatorLedger {
         private int current;
         final AtomicLong rows = new AtomicLong();
         final AtomicLong groups = new AtomicLong();
+        final AtomicLong forces = new AtomicLong();
 
         Writer(long lastSeq) {
             this.lastSeq = lastSeq;
@@ -1628,7 +1646,9 @@ public final class JournalLedger implements OperatorLedger {
     /**
      * Forces committed groups to disk and releases their callers: one force covers every group
      * committed before it started, while the writer writes the next group (H2 commits reach the
-     * operating system; {@code CHECKPOINT SYNC} forces them).
+     * operating system; {@code CHECKPOINT SYNC} forces them). A force starts at most every
+     * {@link #FORCE_EVERY}: after a shorter one the syncer pauses for the rest, and the groups
+     * committed meanwhile share the next force.
      *
      * <p>States: running → (stop) draining, which forces what is committed and ends; running →
      * (a failed force) failed, which fails the groups waiting, every group committed later and the
@@ -1730,6 +1750,7 @@ public final class JournalLedger implements OperatorLedger {
                 } finally {
                     lock.unlock();
                 }
+                long forceStart = System.nanoTime();
                 try {
                     force(toForce);
                 } catch (Exception | Error e) {
@@ -1757,6 +1778,12 @@ public final class JournalLedger implements OperatorLedger {
                     writer.rows.addAndGet(g.rows());
                     writer.groups.incrementAndGet();
                     g.group().complete();
+                }
+                writer.forces.incrementAndGet();
+                // the groups that arrive meanwhile wait for the next force together
+                long rest = forceEveryNanos - (System.nanoTime() - forceStart);
+                if (rest > 0) {
+                    LockSupport.parkNanos(rest);
                 }
             }
         }

@@ -73,6 +73,44 @@ class JournalLogIT {
     }
 
     @Test
+    void theSyncerStartsAtMostOneForceEveryInterval() throws Exception {
+        Duration every = Duration.ofMillis(100);
+        int callers = 8;
+        int sessionsEach = 5;
+        LedgerConfig config = LedgerConfig.h2File(dir);
+        try (JournalLedger ledger = JournalLedger.open(config, NEVER, every)) {
+            ledger.applyTopology(LedgerFixtures.smallTopology(), false);
+            AccessPath p = path(ledger, "10.0.0.7");
+            long forcesBefore = ledger.writerCounts()[2];
+            long started = System.nanoTime();
+            List<Thread> threads = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger released = new java.util.concurrent.atomic.AtomicInteger();
+            for (int c = 0; c < callers; c++) {
+                int caller = c;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < sessionsEach; i++) {
+                        String id = "s-" + caller + "-" + i;
+                        ledger.admit(request(id, T0, List.of(hold(p, 1, UPLINK, 1))));
+                        if (ledger.release(id, TerminationCause.DIAMETER_LOGOUT, T0.plusSeconds(1)).isPresent()) {
+                            released.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                assertThat(t.join(Duration.ofSeconds(60))).as("caller finished").isTrue();
+            }
+            long elapsed = System.nanoTime() - started;
+            long forces = ledger.writerCounts()[2] - forcesBefore;
+
+            // 80 durable calls, each waiting for a force: without the pause nearly one force each
+            assertThat(released.get()).isEqualTo(callers * sessionsEach);
+            assertThat(forces).isPositive().isLessThanOrEqualTo(elapsed / every.toNanos() + 1);
+            assertThat(ledger.activeSessions()).isZero();
+        }
+    }
+
+    @Test
     void theJournalLedgerKeepsH2sPageCacheSmallOnItsFile() {
         String small = "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE' AND SETTING_VALUE = '"
                 + JournalLedger.H2_CACHE_KB + "'";
