@@ -117,7 +117,7 @@ public final class JournalLedger implements OperatorLedger {
     /** How often the writer moves the replay mark (and, with journal logs, the rows logged since into the table). */
     static final Duration MARK_EVERY = Duration.ofMillis(200);
     /**
-     * The syncer starts at most one force in this time: at 5,000 sessions/s it forced about 3,000
+     * The syncer starts at most one force in this time: at 2,500 sessions/s it forced about 3,000
      * times a second, each force costing the kernel and the disk's queue CPU whatever its size;
      * a pause after each lets the groups of the next millisecond share one force.
      */
