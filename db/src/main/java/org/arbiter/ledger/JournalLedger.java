@@ -117,9 +117,11 @@ public final class JournalLedger implements OperatorLedger {
     /** How often the writer moves the replay mark (and, with journal logs, the rows logged since into the table). */
     static final Duration MARK_EVERY = Duration.ofMillis(200);
     /**
-     * The syncer starts at most one force in this time: at 2,500 sessions/s it forced about 3,000
-     * times a second, each force costing the kernel and the disk's queue CPU whatever its size;
-     * a pause after each lets the groups of the next millisecond share one force.
+     * With journal logs, the syncer starts at most one log force in this time: at 2,500 sessions/s
+     * it forced about 3,000 times a second, each force costing the kernel and the disk's queue CPU
+     * whatever its size; a pause after each lets the groups of the next millisecond share one
+     * force. Not on PostgreSQL, whose commit is the force: there the pause cost throughput
+     * (BENCHMARKS.md, "One force a millisecond").
      */
     static final Duration FORCE_EVERY = Duration.ofMillis(1);
     private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
@@ -1646,9 +1648,9 @@ public final class JournalLedger implements OperatorLedger {
     /**
      * Forces committed groups to disk and releases their callers: one force covers every group
      * committed before it started, while the writer writes the next group (H2 commits reach the
-     * operating system; {@code CHECKPOINT SYNC} forces them). A force starts at most every
-     * {@link #FORCE_EVERY}: after a shorter one the syncer pauses for the rest, and the groups
-     * committed meanwhile share the next force.
+     * operating system; {@code CHECKPOINT SYNC} forces them). A journal log's force starts at most
+     * every {@link #FORCE_EVERY}: after a shorter one the syncer pauses for the rest, and the
+     * groups committed meanwhile share the next force.
      *
      * <p>States: running → (stop) draining, which forces what is committed and ends; running →
      * (a failed force) failed, which fails the groups waiting, every group committed later and the
@@ -1782,7 +1784,7 @@ public final class JournalLedger implements OperatorLedger {
                 writer.forces.incrementAndGet();
                 // the groups that arrive meanwhile wait for the next force together
                 long rest = forceEveryNanos - (System.nanoTime() - forceStart);
-                if (rest > 0) {
+                if (logs != null && rest > 0) {
                     LockSupport.parkNanos(rest);
                 }
             }
