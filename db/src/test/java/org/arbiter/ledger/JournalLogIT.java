@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.arbiter.core.ledger.AccessPath;
 import org.arbiter.core.ledger.Ledger.LedgerException;
 import org.arbiter.core.session.TerminationCause;
@@ -83,8 +85,8 @@ class JournalLogIT {
             AccessPath p = path(ledger, "10.0.0.7");
             long forcesBefore = ledger.writerCounts()[2];
             long started = System.nanoTime();
-            List<Thread> threads = new java.util.ArrayList<>();
-            java.util.concurrent.atomic.AtomicInteger released = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> threads = new ArrayList<>();
+            AtomicInteger released = new AtomicInteger();
             for (int c = 0; c < callers; c++) {
                 int caller = c;
                 threads.add(Thread.ofPlatform().start(() -> {
