@@ -1,5 +1,6 @@
 package org.arbiter.server.serve;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -9,11 +10,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.arbiter.diameter.DiameterMetrics;
 import org.arbiter.diameter.peer.PeerState;
 
-/** Diameter counters and histograms in Micrometer. */
+/**
+ * Diameter counters and histograms in Micrometer.
+ *
+ * <p>The meters of answered requests are looked up once per command (and result code) and kept:
+ * the registry's own lookup builds tags and an id, and a timer's builder, on every call, which is
+ * every request this node answers.
+ */
 final class DiameterMetricsBinding implements DiameterMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> peerStates = new ConcurrentHashMap<>();
+    private final Map<Answered, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+
+    /** The tags of {@code arbiter_diameter_requests}. */
+    private record Answered(String command, long resultCode) {}
 
     DiameterMetricsBinding(MeterRegistry registry) {
         this.registry = registry;
@@ -21,9 +33,10 @@ final class DiameterMetricsBinding implements DiameterMetrics {
 
     @Override
     public void requestAnswered(String command, long resultCode, Duration latency) {
-        registry.counter("arbiter_diameter_requests", "command", command, "result_code", Long.toString(resultCode)).increment();
-        Timer.builder("arbiter_diameter_request").tag("command", command).publishPercentileHistogram()
-                .register(registry).record(latency);
+        requests.computeIfAbsent(new Answered(command, resultCode), k -> registry.counter("arbiter_diameter_requests",
+                "command", k.command(), "result_code", Long.toString(k.resultCode()))).increment();
+        latencies.computeIfAbsent(command, c -> Timer.builder("arbiter_diameter_request").tag("command", c)
+                .publishPercentileHistogram().register(registry)).record(latency);
     }
 
     @Override

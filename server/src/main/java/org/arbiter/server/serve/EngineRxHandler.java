@@ -1,10 +1,14 @@
 package org.arbiter.server.serve;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.arbiter.core.engine.AuthorizationResult;
 import org.arbiter.core.engine.PdpEngine;
 import org.arbiter.core.engine.ReleaseResult;
+import org.arbiter.core.session.ResultCode;
 import org.arbiter.core.session.RxRequest;
 import org.arbiter.core.session.TerminationCause;
 import org.arbiter.diameter.RxHandler;
@@ -14,7 +18,8 @@ import org.slf4j.MDC;
 
 /**
  * Binds the Rx front end to the engine, with the session in the MDC and the admission outcome
- * counted ({@code arbiter_admissions_total{result}}, {@code arbiter_authorize_seconds}).
+ * counted ({@code arbiter_admissions_total{result}}, {@code arbiter_authorize_seconds}). The
+ * counters are looked up once per result (and cause) and kept, not on every request.
  */
 final class EngineRxHandler implements RxHandler {
 
@@ -23,6 +28,11 @@ final class EngineRxHandler implements RxHandler {
     private final PdpEngine engine;
     private final MeterRegistry registry;
     private final Timer authorizeTimer;
+    private final Map<ResultCode, Counter> admissions = new ConcurrentHashMap<>();
+    private final Map<Released, Counter> releases = new ConcurrentHashMap<>();
+
+    /** The tags of {@code arbiter_releases}. */
+    private record Released(ResultCode result, TerminationCause cause) {}
 
     EngineRxHandler(PdpEngine engine, MeterRegistry registry) {
         this.engine = engine;
@@ -36,7 +46,7 @@ final class EngineRxHandler implements RxHandler {
         MDC.put("peer", request.originHost());
         try {
             AuthorizationResult r = authorizeTimer.record(() -> engine.authorize(request));
-            registry.counter("arbiter_admissions", "result", r.code().name()).increment();
+            admissions.computeIfAbsent(r.code(), c -> registry.counter("arbiter_admissions", "result", c.name())).increment();
             LOG.debug("AAR -> {} {}", r.code(), r.message());
             return r;
         } finally {
@@ -50,7 +60,8 @@ final class EngineRxHandler implements RxHandler {
         MDC.put("session", sessionId);
         try {
             ReleaseResult r = engine.release(sessionId, cause);
-            registry.counter("arbiter_releases", "result", r.code().name(), "cause", String.valueOf(cause)).increment();
+            releases.computeIfAbsent(new Released(r.code(), cause), k -> registry.counter("arbiter_releases",
+                    "result", k.result().name(), "cause", String.valueOf(k.cause()))).increment();
             return r;
         } finally {
             MDC.remove("session");
