@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ./arbiter} launcher's JVM options, read from its dry run
@@ -28,6 +29,7 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("ARBITER_JAVA_OPTS");
         pb.environment().remove("ARBITER_HEAP");
+        pb.environment().remove("ARBITER_THP_SETTING");
         pb.environment().put("ARBITER_LAUNCHER_DRY_RUN", "1");
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -89,5 +91,29 @@ class LauncherTest {
             assertThat(run.command()).as("nothing is run for ARBITER_HEAP=%s", bad).isEmpty();
             assertThat(run.stderr()).contains("ARBITER_HEAP='" + bad + "'", "512m or 2g");
         }
+    }
+
+    @Test
+    void serveAsksForTransparentHugePagesWhereTheKernelOffersThem(@TempDir Path dir) throws Exception {
+        Map<String, Boolean> settings = Map.of("always [madvise] never", true, "[always] madvise never", true,
+                "always madvise [never]", false);
+        for (var e : settings.entrySet()) {
+            Path setting = Files.writeString(dir.resolve("enabled"), e.getKey() + "\n");
+            Run run = launch(Map.of("ARBITER_THP_SETTING", setting.toString()), "serve");
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            if (e.getValue()) {
+                assertThat(jvmOptions(run)).as(e.getKey()).contains("-XX:+UseTransparentHugePages");
+            } else {
+                assertThat(jvmOptions(run)).as(e.getKey()).noneMatch(o -> o.contains("TransparentHugePages"));
+            }
+        }
+        Path offered = Files.writeString(dir.resolve("enabled"), "always [madvise] never\n");
+        Run none = launch(Map.of("ARBITER_THP_SETTING", dir.resolve("absent").toString()), "serve");
+        assertThat(jvmOptions(none)).as("no such setting").noneMatch(o -> o.contains("TransparentHugePages"));
+        Run demo = launch(Map.of("ARBITER_THP_SETTING", offered.toString()), "demo");
+        assertThat(jvmOptions(demo)).as("not serve").noneMatch(o -> o.contains("TransparentHugePages"));
+        Run off = launch(Map.of("ARBITER_THP_SETTING", offered.toString(), "ARBITER_JAVA_OPTS", "-XX:-UseTransparentHugePages"), "serve");
+        assertThat(jvmOptions(off)).as("ARBITER_JAVA_OPTS decides").contains("-XX:-UseTransparentHugePages")
+                .doesNotContain("-XX:+UseTransparentHugePages");
     }
 }
