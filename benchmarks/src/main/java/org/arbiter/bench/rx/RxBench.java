@@ -168,7 +168,9 @@ public final class RxBench {
                   --hold-ms 0             time between the last AAA and the STR (default 0)
                   --fill-concurrency 64   AARs (and then STRs) in flight while filling and releasing (default 64)
                   --target-heap 512m      -Xms and -Xmx of the target JVMs (default 512m)
-                  --target-jvm "-XX:.."   more options of the target JVMs, -XX: only (e.g. "-XX:MaxGCPauseMillis=5")
+                  --target-jvm "-XX:.."   more options of the target JVMs, -XX: only (e.g. "-XX:MaxGCPauseMillis=5");
+                                          -XX:+UseTransparentHugePages is added where the kernel offers them
+                                          (as ./arbiter serve does) unless this names that option
                   --pool-size 10          ledger connections of the full path (default 10, as arbiter serve)
                   --device-latency-ms 0   latency of every lab device call (default 0)
                   --handler-concurrency 64  Rx handler calls at once in the full-path targets (default as arbiter serve:
@@ -298,6 +300,7 @@ public final class RxBench {
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"), loadAverage());
         out.printf(Locale.ROOT, "work directory %s; %d lines; %d connections, %d generator thread(s) (%s); update AAR %s; hold %d ms%n",
                 work, lines, connections, clientThreads, RxLoadGenerator.transport(), update ? "yes" : "no", holdMs);
+        out.println("target JVM options: " + String.join(" ", targetJvm()));
         List<String> json = new ArrayList<>();
         List<LoadReport> reports = new ArrayList<>();
         TargetProcess running = null;
@@ -475,6 +478,35 @@ public final class RxBench {
         return List.of("-Xms" + heap, "-Xmx" + heap);
     }
 
+    /** The options of every target JVM: its heap, huge pages where offered, and {@code --target-jvm}. */
+    private List<String> targetJvm() {
+        List<String> cmd = new ArrayList<>(heapOptions(opts.getOrDefault("target-heap", "512m")));
+        List<String> jvm = targetJvmOptions(opts.getOrDefault("target-jvm", ""));
+        if (jvm.stream().noneMatch(o -> o.contains("UseTransparentHugePages")) && hugePagesOffered(THP_SETTING)) {
+            cmd.add("-XX:+UseTransparentHugePages");
+        }
+        cmd.addAll(jvm);
+        return cmd;
+    }
+
+    /** Where Linux says whether a process may ask for transparent huge pages. */
+    static final Path THP_SETTING = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+
+    /**
+     * Whether the kernel gives transparent huge pages to a process that asks ({@code [madvise]} or
+     * {@code [always]} in {@code setting}). The target JVMs then run with
+     * {@code -XX:+UseTransparentHugePages}, as {@code ./arbiter serve} does, unless
+     * {@code --target-jvm} names that option.
+     */
+    static boolean hugePagesOffered(Path setting) {
+        try {
+            String s = Files.readString(setting);
+            return s.contains("[madvise]") || s.contains("[always]");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The options of {@code --target-jvm}: -XX: options separated by spaces, nothing else. */
     static List<String> targetJvmOptions(String value) {
         List<String> out = new ArrayList<>();
@@ -494,8 +526,7 @@ public final class RxBench {
     private TargetProcess start(String name, int lines, RxTraffic traffic) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(heapOptions(opts.getOrDefault("target-heap", "512m")));
-        cmd.addAll(targetJvmOptions(opts.getOrDefault("target-jvm", "")));
+        cmd.addAll(targetJvm());
         if (opts.containsKey("jfr")) {
             cmd.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
         }

@@ -3,9 +3,12 @@ package org.arbiter.bench.rx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RxBenchTest {
 
@@ -61,5 +64,17 @@ class RxBenchTest {
     @Test
     void theIssueSuiteMeasuresEveryTarget() {
         assertThat(RxBench.suite("issue")).extracting(s -> s.split(":")[0]).contains("diameter", "jdiameter", "full-h2", "full-journal", "full-pg", "full-journal-pg", "full-mem");
+    }
+
+    @Test
+    void hugePagesAreAskedForWhereTheKernelGivesThemToAProcessThatAsks(@TempDir Path dir) throws Exception {
+        Path setting = dir.resolve("enabled");
+        Files.writeString(setting, "always [madvise] never\n");
+        assertThat(RxBench.hugePagesOffered(setting)).isTrue();
+        Files.writeString(setting, "[always] madvise never\n");
+        assertThat(RxBench.hugePagesOffered(setting)).isTrue();
+        Files.writeString(setting, "always madvise [never]\n");
+        assertThat(RxBench.hugePagesOffered(setting)).isFalse();
+        assertThat(RxBench.hugePagesOffered(dir.resolve("absent"))).isFalse();
     }
 }
