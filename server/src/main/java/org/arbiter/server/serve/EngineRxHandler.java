@@ -14,12 +14,13 @@ import org.arbiter.core.session.TerminationCause;
 import org.arbiter.diameter.RxHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
- * Binds the Rx front end to the engine, with the session in the MDC and the admission outcome
- * counted ({@code arbiter_admissions_total{result}}, {@code arbiter_authorize_seconds}). The
- * counters are looked up once per result (and cause) and kept, not on every request.
+ * Binds the Rx front end to the engine, with the admission outcome counted
+ * ({@code arbiter_admissions_total{result}}, {@code arbiter_authorize_seconds}). The counters are
+ * looked up once per result (and cause) and kept, not on every request. The MDC's {@code peer}
+ * and {@code session} are the front end's ({@code RxApplication} puts them for the whole
+ * request, its own log lines after the handler included); the handler leaves them as they are.
  */
 final class EngineRxHandler implements RxHandler {
 
@@ -42,30 +43,18 @@ final class EngineRxHandler implements RxHandler {
 
     @Override
     public AuthorizationResult authorize(RxRequest request) {
-        MDC.put("session", request.sessionId());
-        MDC.put("peer", request.originHost());
-        try {
-            AuthorizationResult r = authorizeTimer.record(() -> engine.authorize(request));
-            admissions.computeIfAbsent(r.code(), c -> registry.counter("arbiter_admissions", "result", c.name())).increment();
-            LOG.debug("AAR -> {} {}", r.code(), r.message());
-            return r;
-        } finally {
-            MDC.remove("session");
-            MDC.remove("peer");
-        }
+        AuthorizationResult r = authorizeTimer.record(() -> engine.authorize(request));
+        admissions.computeIfAbsent(r.code(), c -> registry.counter("arbiter_admissions", "result", c.name())).increment();
+        LOG.debug("AAR -> {} {}", r.code(), r.message());
+        return r;
     }
 
     @Override
     public ReleaseResult release(String sessionId, TerminationCause cause) {
-        MDC.put("session", sessionId);
-        try {
-            ReleaseResult r = engine.release(sessionId, cause);
-            releases.computeIfAbsent(new Released(r.code(), cause), k -> registry.counter("arbiter_releases",
-                    "result", k.result().name(), "cause", String.valueOf(k.cause()))).increment();
-            return r;
-        } finally {
-            MDC.remove("session");
-        }
+        ReleaseResult r = engine.release(sessionId, cause);
+        releases.computeIfAbsent(new Released(r.code(), cause), k -> registry.counter("arbiter_releases",
+                "result", k.result().name(), "cause", String.valueOf(k.cause()))).increment();
+        return r;
     }
 
     @Override
