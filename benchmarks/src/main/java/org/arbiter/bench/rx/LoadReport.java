@@ -25,10 +25,12 @@ import java.util.TreeMap;
  * @param commands per command ({@code AAR}, {@code AAR-update}, {@code STR}): latency and result codes
  * @param aarTimeline the first AARs' latency per 100 ms window of the measurement window, or
  *     {@code null} when none was answered
+ * @param targetThreads the target's CPU time in the window by group of threads ({@link TargetCpu}),
+ *     empty when unknown
  */
 public record LoadReport(String label, double seconds, long sessionsStarted, long sessionsCompleted, long sessionsFailed,
                          long transactions, long timeouts, long skipped, double targetCpuSeconds, double generatorCpuSeconds,
-                         Map<String, CommandStats> commands, LatencyTimeline aarTimeline) {
+                         Map<String, CommandStats> commands, LatencyTimeline aarTimeline, Map<String, TargetCpu.Use> targetThreads) {
 
     /**
      * Latency (milliseconds) and result codes of one command.
@@ -63,6 +65,7 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
 
     public LoadReport {
         commands = new LinkedHashMap<>(commands);
+        targetThreads = new LinkedHashMap<>(targetThreads);
     }
 
     /** Completed sessions per second of the window. */
@@ -82,6 +85,11 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
      */
     public double targetCpuMicrosPerSession() {
         return targetCpuSeconds < 0 || sessionsCompleted == 0 ? -1 : targetCpuSeconds * 1e6 / sessionsCompleted;
+    }
+
+    /** Nanoseconds of CPU as microseconds per completed session. */
+    private double perSession(long nanos) {
+        return nanos / 1e3 / sessionsCompleted;
     }
 
     /** The share of one core the target used in the window, or -1 when unknown. */
@@ -112,6 +120,15 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
             sb.append(String.format(Locale.ROOT, "%n    target CPU %.2f cores, %.0f us per session; generator CPU %.2f cores",
                     targetCores(), targetCpuMicrosPerSession(), generatorCpuSeconds / seconds));
         }
+        if (!targetThreads.isEmpty() && sessionsCompleted > 0) {
+            sb.append("\n    target threads, us per session (system):");
+            String sep = " ";
+            for (Map.Entry<String, TargetCpu.Use> e : targetThreads.entrySet()) {
+                sb.append(String.format(Locale.ROOT, "%s%s %.0f (%.0f)", sep, e.getKey(), perSession(e.getValue().totalNanos()),
+                        perSession(e.getValue().systemNanos())));
+                sep = ", ";
+            }
+        }
         for (Map.Entry<String, CommandStats> e : commands.entrySet()) {
             CommandStats c = e.getValue();
             sb.append(String.format(Locale.ROOT, "%n    %-11s n=%-9d p50 %7.3f  p90 %7.3f  p99 %7.3f  p99.9 %7.3f  max %8.3f ms  codes %s",
@@ -139,6 +156,18 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
         num(sb, "targetCpuSeconds", targetCpuSeconds).append(',');
         num(sb, "targetCpuMicrosPerSession", targetCpuMicrosPerSession()).append(',');
         num(sb, "generatorCpuSeconds", generatorCpuSeconds).append(',');
+        sb.append("\"targetThreads\":{");
+        boolean firstGroup = true;
+        for (Map.Entry<String, TargetCpu.Use> e : targetThreads.entrySet()) {
+            if (!firstGroup) {
+                sb.append(',');
+            }
+            firstGroup = false;
+            sb.append(quote(e.getKey())).append(":{");
+            num(sb, "userSeconds", e.getValue().userNanos() / 1e9).append(',');
+            num(sb, "systemSeconds", e.getValue().systemNanos() / 1e9).append('}');
+        }
+        sb.append("},");
         sb.append("\"commands\":{");
         boolean first = true;
         for (Map.Entry<String, CommandStats> e : commands.entrySet()) {

@@ -615,22 +615,9 @@ public final class RxBench {
         }
     }
 
-    /** Reads the CPU time of a target process from /proc (user + system), or null for none. */
-    private static java.util.function.LongSupplier cpuOf(TargetProcess p) {
-        if (p == null) {
-            return null;
-        }
-        long pid = p.process.pid();
-        long tick = 10_000_000L;
-        return () -> {
-            try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tick;
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
-        };
+    /** Reads the CPU time of a target process from /proc, or null for none. */
+    private static TargetCpu cpuOf(TargetProcess p) {
+        return p == null ? null : new TargetCpu(p.process.pid());
     }
 
     static String loadAverage() {

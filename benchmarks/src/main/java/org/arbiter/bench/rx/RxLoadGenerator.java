@@ -40,7 +40,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import org.arbiter.diameter.codec.DiameterDecoder;
 import org.arbiter.diameter.codec.DiameterMessage;
 
@@ -255,9 +254,9 @@ public final class RxLoadGenerator implements AutoCloseable {
      * Runs one phase and returns what it measured, with the CPU time the target spent in the
      * measurement window.
      *
-     * @param targetCpuNanos reads the target process's CPU time (user + system), or {@code null}
+     * @param targetCpu reads the target process's CPU time, or {@code null}
      */
-    public LoadReport run(String label, Phase phase, PrintStream progress, LongSupplier targetCpuNanos) throws InterruptedException {
+    public LoadReport run(String label, Phase phase, PrintStream progress, TargetCpu targetCpu) throws InterruptedException {
         long start = System.nanoTime();
         PhaseClock clock = new PhaseClock(phase, start, false);
         // before any connection begins: a connection still exhausted by the previous phase would
@@ -272,7 +271,7 @@ public final class RxLoadGenerator implements AutoCloseable {
                     : phase.maxSessions() / conns.size() + (i < phase.maxSessions() % conns.size() ? 1 : 0);
             c.loop.execute(() -> c.begin(clock, share, maxShare));
         }
-        return finish(label, clock, progress, targetCpuNanos);
+        return finish(label, clock, progress, targetCpu);
     }
 
     /**
@@ -299,16 +298,16 @@ public final class RxLoadGenerator implements AutoCloseable {
         return n;
     }
 
-    private LoadReport finish(String label, PhaseClock clock, PrintStream progress, LongSupplier targetCpuNanos) throws InterruptedException {
+    private LoadReport finish(String label, PhaseClock clock, PrintStream progress, TargetCpu targetCpu) throws InterruptedException {
         long lastSessions = progressSessions.sum();
         long lastAnswers = progressAnswers.sum();
         long second = 1;
-        long targetCpu0 = -1;
+        TargetCpu.Reading targetCpu0 = null;
         long ownCpu0 = -1;
         while (true) {
             long now = System.nanoTime();
             if (ownCpu0 < 0 && now >= clock.measureStart) {
-                targetCpu0 = targetCpuNanos == null ? -1 : targetCpuNanos.getAsLong();
+                targetCpu0 = targetCpu == null ? null : targetCpu.read();
                 ownCpu0 = ownCpuNanos();
             }
             if (now >= clock.measureEnd || allDone(clock)) {
@@ -329,7 +328,10 @@ public final class RxLoadGenerator implements AutoCloseable {
         }
         long stoppedAt = System.nanoTime();
         clock.stopping = true;
-        double targetCpu = targetCpuNanos == null || targetCpu0 < 0 ? -1 : (targetCpuNanos.getAsLong() - targetCpu0) / 1e9;
+        TargetCpu.Reading targetCpu1 = targetCpu0 == null ? null : targetCpu.read();
+        double targetCpuSeconds = targetCpu1 == null || targetCpu0.totalNanos() < 0 || targetCpu1.totalNanos() < 0 ? -1
+                : (targetCpu1.totalNanos() - targetCpu0.totalNanos()) / 1e9;
+        Map<String, TargetCpu.Use> targetThreads = targetCpu1 == null ? Map.of() : targetCpu1.groupsSince(targetCpu0);
         double ownCpu = ownCpu0 < 0 ? -1 : (ownCpuNanos() - ownCpu0) / 1e9;
         long drainUntil = System.nanoTime() + clock.phase.answerTimeout().toNanos() + TimeUnit.SECONDS.toNanos(2)
                 + (clock.phase.hold() == null ? 0 : clock.phase.hold().toNanos());
@@ -353,7 +355,7 @@ public final class RxLoadGenerator implements AutoCloseable {
             }
         }
         return new LoadReport(label, Math.max(seconds, 1e-3), total.sessionsStarted, total.sessionsCompleted, total.sessionsFailed,
-                total.transactions, total.timeouts, total.skipped, targetCpu, ownCpu, commands, total.aarTimeline);
+                total.transactions, total.timeouts, total.skipped, targetCpuSeconds, ownCpu, commands, total.aarTimeline, targetThreads);
     }
 
     private static long ownCpuNanos() {
