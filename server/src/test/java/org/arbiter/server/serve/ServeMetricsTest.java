@@ -54,8 +54,11 @@ class ServeMetricsTest {
         assertThat(registry.get("arbiter_diameter_request").tags("command", "Session-Termination").timer().count()).isEqualTo(1);
     }
 
-    @Test
-    void admissionsAndReleasesAreCountedPerResultAndCause() {
+    /**
+     * An engine with no pools, devices or policy to ask: it answers an AAR {@link #withoutMedia}
+     * with INVALID_SERVICE_INFORMATION and an STR with DIAMETER_UNKNOWN_SESSION_ID.
+     */
+    static PdpEngine engineWithoutMedia() {
         PolicyEngine policy = new PolicyEngine() {
             @Override
             public Decision decide(PolicyRequest request) {
@@ -67,9 +70,13 @@ class ServeMetricsTest {
                 return "v1";
             }
         };
-        PdpEngine engine = new PdpEngine(policy, new InMemoryLedger(Topology.of(List.of(), List.of())),
+        return new PdpEngine(policy, new InMemoryLedger(Topology.of(List.of(), List.of())),
                 new Enforcer(Map.of(), Duration.ofSeconds(1)), AfNotifier.NONE, EngineSettings.defaults(), Clock.systemUTC());
-        EngineRxHandler handler = new EngineRxHandler(engine, registry);
+    }
+
+    @Test
+    void admissionsAndReleasesAreCountedPerResultAndCause() {
+        EngineRxHandler handler = new EngineRxHandler(engineWithoutMedia(), registry);
 
         for (String session : List.of("s1", "s2")) {
             assertThat(handler.authorize(withoutMedia(session)).code()).isEqualTo(ResultCode.INVALID_SERVICE_INFORMATION);
@@ -85,7 +92,8 @@ class ServeMetricsTest {
                 .isEqualTo(1);
     }
 
-    private static RxRequest withoutMedia(String session) {
+    /** An AAR of {@code session} without media components. */
+    static RxRequest withoutMedia(String session) {
         return new RxRequest(session, "pcscf.test", "test", List.of(new SubscriptionId(SubscriptionId.Type.END_USER_SIP_URI, "sip:alice@test")),
                 "10.0.0.1", List.of(), Set.of(), null, null, Duration.ofMinutes(10), Instant.parse("2026-11-28T10:00:00Z"));
     }
