@@ -14,11 +14,17 @@ import java.util.List;
  * (3009), unknown AVPs with the M bit in requests (5001), the data against the dictionary's
  * format (5014 for a wrong fixed length, 5004 for bad UTF-8 or address family), and Grouped
  * AVPs recursively. The first fault wins.
+ *
+ * <p>The AVPs inside a Failed-AVP (RFC 6733 §7.5) are the ones a peer refused, reported back as
+ * they were: their data are not checked, and one whose inner AVPs do not parse is kept whole.
+ * Only their framing (lengths and padding) must hold, as for any AVP.
  */
 final class FrameParser {
 
     /** Nested Grouped AVPs deeper than this are refused (5004): no input may exhaust the stack. */
     static final int MAX_DEPTH = 16;
+    /** Failed-AVP (RFC 6733 §7.5), whose inner AVPs are reported as a peer received them. */
+    static final int FAILED_AVP = 279;
 
     private static final int RESERVED_HEADER_BITS = 0x0F;
     private static final int RESERVED_AVP_BITS = 0x1F;
@@ -60,7 +66,7 @@ final class FrameParser {
         byte[] body = new byte[length - DiameterMessage.HEADER_LENGTH];
         frame.readBytes(body);
         List<Avp> avps = new ArrayList<>(expectedAvps(body.length));
-        Fault fault = parseAvps(body, 0, body.length, dict, request, avps, 0);
+        Fault fault = parseAvps(body, 0, body.length, dict, request, avps, 0, false);
         if (fault != null) {
             return new InvalidMessage(fault.code, fault.avp, fault.reason, false, flags, cmd, app, hbh, e2e, avps);
         }
@@ -76,8 +82,13 @@ final class FrameParser {
         return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
     }
 
-    /** Parses the AVPs in {@code b[pos .. end)} into {@code out}; the AVPs share {@code b}. */
-    private static Fault parseAvps(byte[] b, int pos, int end, Dictionary dict, boolean request, List<Avp> out, int depth) {
+    /**
+     * Parses the AVPs in {@code b[pos .. end)} into {@code out}; the AVPs share {@code b}.
+     *
+     * @param reported inside a Failed-AVP: data not checked, a Grouped AVP that does not parse kept whole
+     */
+    private static Fault parseAvps(byte[] b, int pos, int end, Dictionary dict, boolean request, List<Avp> out, int depth,
+                                   boolean reported) {
         while (pos < end) {
             int remaining = end - pos;
             if (remaining < 8) {
@@ -126,9 +137,19 @@ final class FrameParser {
             }
             AvpDef def = dict.avp(code, vendorId);
             if (def == null) {
-                if (request && (flags & Avp.FLAG_MANDATORY) != 0) {
+                if (request && !reported && (flags & Avp.FLAG_MANDATORY) != 0) {
                     return new Fault(ProtocolResult.DIAMETER_AVP_UNSUPPORTED.code(), avp,
                             "unknown AVP " + code + (vendorId != 0 ? "/" + Integer.toUnsignedString(vendorId) : "") + " with the M bit");
+                }
+                out.add(avp);
+                continue;
+            }
+            if (reported) {
+                if (def.type() == AvpType.GROUPED && depth < MAX_DEPTH) {
+                    List<Avp> children = new ArrayList<>(expectedAvps(dataLength));
+                    if (parseAvps(b, dataAt, dataAt + dataLength, dict, request, children, depth + 1, true) == null) {
+                        avp = avp.withParsedChildren(children);
+                    }
                 }
                 out.add(avp);
                 continue;
@@ -138,8 +159,9 @@ final class FrameParser {
                 return f;
             }
             if (def.type() == AvpType.GROUPED) {
+                boolean failedAvp = code == FAILED_AVP && vendorId == 0;
                 List<Avp> children = new ArrayList<>(expectedAvps(dataLength));
-                f = parseAvps(b, dataAt, dataAt + dataLength, dict, request, children, depth + 1);
+                f = parseAvps(b, dataAt, dataAt + dataLength, dict, request, children, depth + 1, failedAvp);
                 if (f != null) {
                     return f;
                 }

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -385,5 +386,27 @@ class DiameterCodecTest {
         assertThat(er.child(D.avp("Vendor-Id")).unsigned32()).isEqualTo(10415);
         assertThat(er.child(D.avp("Experimental-Result-Code")).unsigned32()).isEqualTo(5063);
         assertThat(a.find(D.avp("Result-Code"))).isNull();
+    }
+
+    @Test
+    void theAvpsAFailedAvpReportsAreNotCheckedAgain() {
+        // a Session-Id whose code was damaged into Host-IP-Address's: not an address (RFC 6733 §7.5
+        // has the answer carry it back as it came)
+        Avp bad = Avp.octets(D.avp("Host-IP-Address"), "pcscf.rx.test;1;1".getBytes(StandardCharsets.UTF_8));
+        Avp unparsable = Avp.octets(MCD, "abcde".getBytes(StandardCharsets.UTF_8));
+
+        Object answer = roundTrip(AnswerBuilder.to(request(), "pdp", "realm").resultCode(5004).failedAvp(bad).build());
+        Object grouped = roundTrip(AnswerBuilder.to(request(), "pdp", "realm").resultCode(5004).failedAvp(unparsable).build());
+
+        assertThat(answer).isInstanceOf(DiameterMessage.class);
+        assertThat(((DiameterMessage) answer).find(D.avp("Failed-AVP")).children()).containsExactly(bad);
+        assertThat(grouped).isInstanceOf(DiameterMessage.class);
+        Avp kept = ((DiameterMessage) grouped).find(D.avp("Failed-AVP")).children().getFirst();
+        assertThat(kept.code()).isEqualTo(MCD.code());
+        assertThat(kept.octets()).isEqualTo("abcde".getBytes(StandardCharsets.UTF_8));
+        // outside a Failed-AVP the same AVP is still refused
+        InvalidMessage im = invalid(roundTrip(request(bad)));
+        assertThat(im.resultCode()).isEqualTo(5004);
+        assertThat(im.reason()).contains("address family");
     }
 }
