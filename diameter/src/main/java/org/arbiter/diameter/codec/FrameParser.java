@@ -23,8 +23,8 @@ final class FrameParser {
 
     /** Nested Grouped AVPs deeper than this are refused (5004): no input may exhaust the stack. */
     static final int MAX_DEPTH = 16;
-    /** Failed-AVP (RFC 6733 §7.5), whose inner AVPs are reported as a peer received them. */
-    static final int FAILED_AVP = 279;
+    /** The AVP whose inner AVPs are reported as a peer received them (RFC 6733 §7.5). */
+    private static final String FAILED_AVP = "Failed-AVP";
 
     private static final int RESERVED_HEADER_BITS = 0x0F;
     private static final int RESERVED_AVP_BITS = 0x1F;
@@ -159,9 +159,8 @@ final class FrameParser {
                 return f;
             }
             if (def.type() == AvpType.GROUPED) {
-                boolean failedAvp = code == FAILED_AVP && vendorId == 0;
                 List<Avp> children = new ArrayList<>(expectedAvps(dataLength));
-                f = parseAvps(b, dataAt, dataAt + dataLength, dict, request, children, depth + 1, failedAvp);
+                f = parseAvps(b, dataAt, dataAt + dataLength, dict, request, children, depth + 1, def.name().equals(FAILED_AVP));
                 if (f != null) {
                     return f;
                 }
