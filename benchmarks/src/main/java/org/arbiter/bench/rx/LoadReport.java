@@ -27,10 +27,13 @@ import java.util.TreeMap;
  *     {@code null} when none was answered
  * @param targetThreads the target's CPU time in the window by group of threads ({@link TargetCpu}),
  *     empty when unknown
+ * @param machine how the machine's CPUs spent the window ({@link MachineCpu}), or {@code null}
+ *     when unknown
  */
 public record LoadReport(String label, double seconds, long sessionsStarted, long sessionsCompleted, long sessionsFailed,
                          long transactions, long timeouts, long skipped, double targetCpuSeconds, double generatorCpuSeconds,
-                         Map<String, CommandStats> commands, LatencyTimeline aarTimeline, Map<String, TargetCpu.Use> targetThreads) {
+                         Map<String, CommandStats> commands, LatencyTimeline aarTimeline, Map<String, TargetCpu.Use> targetThreads,
+                         MachineCpu.Share machine) {
 
     /**
      * Latency (milliseconds) and result codes of one command.
@@ -121,13 +124,22 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
                     targetCores(), targetCpuMicrosPerSession(), generatorCpuSeconds / seconds));
         }
         if (!targetThreads.isEmpty() && sessionsCompleted > 0) {
-            sb.append("\n    target threads, us per session (system):");
+            boolean waits = targetThreads.values().stream().anyMatch(u -> u.waitNanos() > 0);
+            sb.append(waits ? "\n    target threads, us per session (system; waiting for a CPU):"
+                    : "\n    target threads, us per session (system):");
             String sep = " ";
             for (Map.Entry<String, TargetCpu.Use> e : targetThreads.entrySet()) {
-                sb.append(String.format(Locale.ROOT, "%s%s %.0f (%.0f)", sep, e.getKey(), perSession(e.getValue().totalNanos()),
-                        perSession(e.getValue().systemNanos())));
+                TargetCpu.Use u = e.getValue();
+                sb.append(waits ? String.format(Locale.ROOT, "%s%s %.0f (%.0f; %.0f)", sep, e.getKey(), perSession(u.totalNanos()),
+                                perSession(u.systemNanos()), perSession(u.waitNanos()))
+                        : String.format(Locale.ROOT, "%s%s %.0f (%.0f)", sep, e.getKey(), perSession(u.totalNanos()),
+                                perSession(u.systemNanos())));
                 sep = ", ";
             }
+        }
+        if (machine != null) {
+            sb.append(String.format(Locale.ROOT, "%n    machine: busy %.0f%%, stolen by the host %.0f%%, iowait %.0f%%, idle %.0f%%",
+                    100 * machine.busy(), 100 * machine.steal(), 100 * machine.iowait(), 100 * machine.idle()));
         }
         for (Map.Entry<String, CommandStats> e : commands.entrySet()) {
             CommandStats c = e.getValue();
@@ -165,9 +177,17 @@ public record LoadReport(String label, double seconds, long sessionsStarted, lon
             firstGroup = false;
             sb.append(quote(e.getKey())).append(":{");
             num(sb, "userSeconds", e.getValue().userNanos() / 1e9).append(',');
-            num(sb, "systemSeconds", e.getValue().systemNanos() / 1e9).append('}');
+            num(sb, "systemSeconds", e.getValue().systemNanos() / 1e9).append(',');
+            num(sb, "waitSeconds", e.getValue().waitNanos() / 1e9).append('}');
         }
         sb.append("},");
+        if (machine != null) {
+            sb.append("\"machine\":{");
+            num(sb, "busy", machine.busy()).append(',');
+            num(sb, "steal", machine.steal()).append(',');
+            num(sb, "iowait", machine.iowait()).append(',');
+            num(sb, "idle", machine.idle()).append("},");
+        }
         sb.append("\"commands\":{");
         boolean first = true;
         for (Map.Entry<String, CommandStats> e : commands.entrySet()) {

@@ -303,11 +303,14 @@ public final class RxLoadGenerator implements AutoCloseable {
         long lastAnswers = progressAnswers.sum();
         long second = 1;
         TargetCpu.Reading targetCpu0 = null;
+        MachineCpu machine = new MachineCpu();
+        MachineCpu.Ticks machine0 = null;
         long ownCpu0 = -1;
         while (true) {
             long now = System.nanoTime();
             if (ownCpu0 < 0 && now >= clock.measureStart) {
                 targetCpu0 = targetCpu == null ? null : targetCpu.read();
+                machine0 = machine.read();
                 ownCpu0 = ownCpuNanos();
             }
             if (now >= clock.measureEnd || allDone(clock)) {
@@ -329,6 +332,7 @@ public final class RxLoadGenerator implements AutoCloseable {
         long stoppedAt = System.nanoTime();
         clock.stopping = true;
         TargetCpu.Reading targetCpu1 = targetCpu0 == null ? null : targetCpu.read();
+        MachineCpu.Share machineShare = MachineCpu.between(machine0, machine.read());
         double targetCpuSeconds = targetCpu1 == null || targetCpu0.totalNanos() < 0 || targetCpu1.totalNanos() < 0 ? -1
                 : (targetCpu1.totalNanos() - targetCpu0.totalNanos()) / 1e9;
         Map<String, TargetCpu.Use> targetThreads = targetCpu1 == null ? Map.of() : targetCpu1.groupsSince(targetCpu0);
@@ -355,7 +359,8 @@ public final class RxLoadGenerator implements AutoCloseable {
             }
         }
         return new LoadReport(label, Math.max(seconds, 1e-3), total.sessionsStarted, total.sessionsCompleted, total.sessionsFailed,
-                total.transactions, total.timeouts, total.skipped, targetCpuSeconds, ownCpu, commands, total.aarTimeline, targetThreads);
+                total.transactions, total.timeouts, total.skipped, targetCpuSeconds, ownCpu, commands, total.aarTimeline, targetThreads,
+                machineShare);
     }
 
     private static long ownCpuNanos() {

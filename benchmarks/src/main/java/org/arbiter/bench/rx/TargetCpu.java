@@ -16,7 +16,9 @@ import java.util.Map;
  * Rx handlers' virtual threads, the Diameter event loops, the journal's writer, syncer and marker,
  * the collector, the JIT compiler), user and system time apart. A steadier figure than a profile
  * for comparing two builds: it counts every tick, and the system time of each group shows what
- * its system calls cost.
+ * its system calls cost. With each group's CPU time goes the time its threads were ready to run
+ * but waited for a CPU ({@code schedstat}'s run-queue wait): what a crowded machine, the host's
+ * other guests included, adds to every hand-off between two threads.
  *
  * <p>A thread is known by the name the kernel keeps (the first 15 characters of the Java name). A
  * thread that ended between two readings is not counted; one that started is counted from zero.
@@ -30,14 +32,21 @@ public final class TargetCpu {
     static final List<String> GROUPS = List.of("carriers", "event loops", "journal writer", "journal syncer", "journal marker",
             "GC", "JIT", "other");
 
-    /** User and system CPU time, in nanoseconds. */
-    public record Use(long userNanos, long systemNanos) {
+    /**
+     * User and system CPU time, and the time the threads were runnable but waited for a CPU (0
+     * where the kernel keeps no {@code schedstat}), in nanoseconds.
+     */
+    public record Use(long userNanos, long systemNanos, long waitNanos) {
         public long totalNanos() {
             return userNanos + systemNanos;
         }
 
         Use plus(Use o) {
-            return new Use(userNanos + o.userNanos, systemNanos + o.systemNanos);
+            return new Use(userNanos + o.userNanos, systemNanos + o.systemNanos, waitNanos + o.waitNanos);
+        }
+
+        Use minus(Use o) {
+            return new Use(userNanos - o.userNanos, systemNanos - o.systemNanos, waitNanos - o.waitNanos);
         }
     }
 
@@ -58,8 +67,7 @@ public final class TargetCpu {
             for (Map.Entry<Long, ThreadUse> e : threads.entrySet()) {
                 ThreadUse now = e.getValue();
                 ThreadUse then = earlier.threads().get(e.getKey());
-                Use used = then == null || !then.name().equals(now.name()) ? now.use()
-                        : new Use(now.use().userNanos() - then.use().userNanos(), now.use().systemNanos() - then.use().systemNanos());
+                Use used = then == null || !then.name().equals(now.name()) ? now.use() : now.use().minus(then.use());
                 sums.merge(group(now.name()), used, Use::plus);
             }
             Map<String, Use> out = new LinkedHashMap<>();
@@ -98,7 +106,9 @@ public final class TargetCpu {
             for (Path t : tasks) {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
-                    threads.put(Long.parseLong(t.getFileName().toString()), new ThreadUse(name(stat), use(stat)));
+                    Use cpu = use(stat);
+                    threads.put(Long.parseLong(t.getFileName().toString()),
+                            new ThreadUse(name(stat), new Use(cpu.userNanos(), cpu.systemNanos(), waitOf(t))));
                 } catch (NoSuchFileException ended) {
                     // the thread ended after the directory was listed
                 } catch (IOException | IllegalArgumentException e) {
@@ -109,6 +119,27 @@ public final class TargetCpu {
             // no thread list (not Linux, or the process ended): the total alone
         }
         return new Reading(total, threads);
+    }
+
+    /**
+     * The run-queue wait of a thread: the second field of its {@code schedstat} ({@code run_ns
+     * wait_ns timeslices}), 0 when the kernel keeps none.
+     */
+    private static long waitOf(Path task) throws IOException {
+        try {
+            return waitNanos(Files.readString(task.resolve("schedstat")));
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+    }
+
+    /** The run-queue wait of a {@code schedstat} line. */
+    static long waitNanos(String schedstat) {
+        String[] f = schedstat.trim().split(" ");
+        if (f.length < 3) {
+            throw new IllegalArgumentException("not a /proc schedstat line: " + schedstat);
+        }
+        return Long.parseLong(f[1]);
     }
 
     /** The group of a thread, by the name the kernel keeps for it. */
@@ -148,6 +179,6 @@ public final class TargetCpu {
         if (f.length < 13) {
             throw new IllegalArgumentException("a /proc stat line with " + f.length + " fields after the name: " + stat);
         }
-        return new Use(Long.parseLong(f[11]) * TICK_NANOS, Long.parseLong(f[12]) * TICK_NANOS);
+        return new Use(Long.parseLong(f[11]) * TICK_NANOS, Long.parseLong(f[12]) * TICK_NANOS, 0);
     }
 }
