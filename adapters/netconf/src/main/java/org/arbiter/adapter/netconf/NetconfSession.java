@@ -25,6 +25,8 @@ import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.future.CancelOption;
 import org.arbiter.core.adapter.OutcomeStatus;
 import org.slf4j.Logger;
@@ -142,6 +144,11 @@ final class NetconfSession implements AutoCloseable {
                     throw new NetconfException(OutcomeStatus.UNREACHABLE, "host key of " + target + " not accepted: "
                             + refused + " is not the key known_hosts holds for it", true);
                 }
+                if (hostKeyRefused(auth.getException())) {
+                    // the session closed before its attribute was read: closing clears a session's attributes
+                    throw new NetconfException(OutcomeStatus.UNREACHABLE, "host key of " + target
+                            + " not accepted: the key it offered is not the key known_hosts holds for it", true);
+                }
                 throw new NetconfException(OutcomeStatus.UNREACHABLE, "SSH authentication as " + s.username() + " at "
                         + target + " failed" + reason(auth.getException()), true);
             }
@@ -207,6 +214,20 @@ final class NetconfSession implements AutoCloseable {
             why = String.valueOf(root);
         }
         return new NetconfException(OutcomeStatus.UNREACHABLE, "cannot connect to " + target + ": " + why, true, t);
+    }
+
+    /**
+     * Whether {@code t} or a cause of it is the SSH client's refusal of the server's host key: an
+     * {@link SshException} with the disconnect reason HOST_KEY_NOT_VERIFIABLE (RFC 4253 §11.1),
+     * which the key exchange raises when the verifier says no.
+     */
+    static boolean hostKeyRefused(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SshException e && e.getDisconnectCode() == SshConstants.SSH2_DISCONNECT_HOST_KEY_NOT_VERIFIABLE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String reason(Throwable t) {
