@@ -26,7 +26,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,10 +62,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Change → journal row.</b> Under one lock the change is applied to the state and its row
  * appended to the writer's queue, so the journal's order is the order of the changes. The caller
- * then waits, outside the lock, until a group transaction holding its row has committed (the
- * {@link Writer}) and been forced to disk (the {@link Syncer}, while the writer writes the next
- * group). A change that changed nothing still waits for every row appended before it, so
- * no caller acts on state that is not yet durable.
+ * then waits, outside the lock, until the {@link Writer} has written a group holding its row and
+ * forced it to disk. A change that changed nothing still waits for every row appended before it,
+ * so no caller acts on state that is not yet durable.
  *
  * <pre>
  *   ADMIT    the admission request (decision included), its outcome, the first hold id it took,
@@ -117,7 +115,7 @@ public final class JournalLedger implements OperatorLedger {
     /** How often the writer moves the replay mark (and, with journal logs, the rows logged since into the table). */
     static final Duration MARK_EVERY = Duration.ofMillis(200);
     /**
-     * With journal logs, the syncer starts at most one log force in this time: at 2,500 sessions/s
+     * With journal logs, the writer starts at most one log force in this time: at 2,500 sessions/s
      * it forced about 3,000 times a second, each force costing the kernel and the disk's queue CPU
      * whatever its size; a pause after each lets the groups of the next millisecond share one
      * force. Not on PostgreSQL, whose commit is the force: there the pause cost throughput
@@ -146,8 +144,6 @@ public final class JournalLedger implements OperatorLedger {
     private final ArrayDeque<long[]> endings = new ArrayDeque<>();
     private final Writer writer;
     private final Thread writerThread;
-    private final Syncer syncer = new Syncer();
-    private final Thread syncerThread;
     /** Opened by the command-line tools: the state is rebuilt, nothing is written. */
     private final boolean readOnly;
     /**
@@ -180,7 +176,6 @@ public final class JournalLedger implements OperatorLedger {
         this.state = new InMemoryLedger(store.topology(), false, ids);
         this.writer = new Writer(lastSeq);
         this.writerThread = Thread.ofPlatform().daemon().name("journal-writer").unstarted(writer);
-        this.syncerThread = Thread.ofPlatform().daemon().name("journal-sync").unstarted(syncer);
     }
 
     /**
@@ -200,7 +195,7 @@ public final class JournalLedger implements OperatorLedger {
     }
 
     /**
-     * {@link #open(LedgerConfig, Duration)}, the syncer starting at most one force every
+     * {@link #open(LedgerConfig, Duration)}, the writer starting at most one log force every
      * {@code forceEvery}.
      */
     static JournalLedger open(LedgerConfig config, Duration markEvery, Duration forceEvery) {
@@ -235,7 +230,6 @@ public final class JournalLedger implements OperatorLedger {
             ledger.ids.atLeast(mark[1]);
             ledger.reindex(mark[2]);
             ledger.writeMark(mark[0] < 0, true);
-            ledger.syncerThread.start();
             ledger.writerThread.start();
             if (logs != null) {
                 ledger.markerThread.start();
@@ -1113,8 +1107,6 @@ public final class JournalLedger implements OperatorLedger {
             writer.stop();
             try {
                 writerThread.join(Duration.ofSeconds(30));
-                syncer.stop();
-                syncerThread.join(Duration.ofSeconds(30));
                 if (logs != null) {
                     marker.stop();
                     markerThread.join(Duration.ofSeconds(30));
@@ -1423,14 +1415,21 @@ public final class JournalLedger implements OperatorLedger {
     }
 
     /**
-     * The journal writer: one thread takes every queued row, in order, and writes them in one
-     * group transaction; once committed, the group goes to the {@link Syncer}, which releases its
-     * callers after a force, while this thread writes the next group. Rows are encoded outside the
-     * ledger's lock: an admission's request by its caller, the rest by this thread.
+     * The journal writer: one thread takes every queued row, in order, writes them in one group
+     * transaction, forces it to disk and releases the group's callers; the rows queued meanwhile
+     * form the next group. The force: a journal log's, or the database's ({@link
+     * JdbcLedger#awaitDurable}: nothing on PostgreSQL, whose commit forces its own log). A journal
+     * log's force starts at most every {@link #FORCE_EVERY}: after a shorter one the writer pauses
+     * for the rest, and the rows queued meanwhile share the next force. Rows are encoded outside
+     * the ledger's lock: an admission's request by its caller, the rest by this thread.
      *
-     * <p>States: running → (stop) draining, which writes what is queued and ends; running →
-     * (a failed write) failed, which fails the group written and the group filling, and refuses
-     * every later append.
+     * <p>Why one thread: a second one forcing while this one wrote the next group cost every
+     * durable call one more thread wake-up, 100 to 250 µs on a virtual machine, more than the
+     * overlap saved (BENCHMARKS.md, "The journal writer forcing the log itself").
+     *
+     * <p>States: running → (stop) draining, which writes and forces what is queued and ends;
+     * running → (a failed write or force) failed, which fails the group written and the group
+     * filling, and refuses every later append.
      */
     private final class Writer implements Runnable {
         /** The block being built and the row being encoded: this thread's, used again for every group. */
@@ -1513,9 +1512,6 @@ public final class JournalLedger implements OperatorLedger {
         @Override
         public void run() {
             while (true) {
-                // one commit per force: while the last group waits for a force to start, rows
-                // gather for the next one (each commit rewrites the tables' paths to the new rows)
-                syncer.awaitTaken();
                 ArrayDeque<Entry> rowsToWrite;
                 Group group;
                 synchronized (this) {
@@ -1534,9 +1530,13 @@ public final class JournalLedger implements OperatorLedger {
                     group = open;
                     open = new Group();
                 }
-                int logIndex = current;
+                long forceStart;
                 try {
+                    // the log appended to: the writer may move on to the other one while writing
+                    JournalLog log = logs == null ? null : logs[current];
                     write(rowsToWrite);
+                    forceStart = System.nanoTime();
+                    force(log);
                 } catch (Exception | Error e) {
                     // whatever ends the writer fails its callers: none may wait for a row never written
                     LOG.error("journal write of {} row(s) failed on {}; the ledger fails closed: {}", rowsToWrite.size(),
@@ -1549,7 +1549,29 @@ public final class JournalLedger implements OperatorLedger {
                     group.fail(f);
                     return;
                 }
-                syncer.committed(group, rowsToWrite.getLast().seq(), rowsToWrite.size(), logIndex);
+                durable = rowsToWrite.getLast().seq();
+                rows.addAndGet(rowsToWrite.size());
+                groups.incrementAndGet();
+                forces.incrementAndGet();
+                group.complete();
+                // the rows that arrive meanwhile wait for the next force together
+                long rest = forceEveryNanos - (System.nanoTime() - forceStart);
+                if (logs != null && rest > 0) {
+                    LockSupport.parkNanos(rest);
+                }
+            }
+        }
+
+        /** Forces the group written: to its journal log {@code log}, or to the database (no log). */
+        private void force(JournalLog log) {
+            if (log == null) {
+                store.awaitDurable();
+                return;
+            }
+            try {
+                log.force();
+            } catch (IOException e) {
+                throw new LedgerException("forcing the journal log " + log.path() + " to disk failed: " + e.getMessage(), e);
             }
         }
 
@@ -1640,152 +1662,6 @@ public final class JournalLedger implements OperatorLedger {
                 if (marked) {
                     unindexed.clear();
                     markedAt = now;
-                }
-            }
-        }
-    }
-
-    /**
-     * Forces committed groups to disk and releases their callers: one force covers every group
-     * committed before it started, while the writer writes the next group (H2 commits reach the
-     * operating system; {@code CHECKPOINT SYNC} forces them). A journal log's force starts at most
-     * every {@link #FORCE_EVERY}: after a shorter one the syncer pauses for the rest, and the
-     * groups committed meanwhile share the next force.
-     *
-     * <p>States: running → (stop) draining, which forces what is committed and ends; running →
-     * (a failed force) failed, which fails the groups waiting, every group committed later and the
-     * writer.
-     */
-    private final class Syncer implements Runnable {
-        /** A group written; {@code log}: the journal log it went to, with logs. */
-        private record Committed(Group group, long lastSeq, int rows, int log) {}
-
-        /*
-         * A lock rather than this object's monitor: the writer hands over every group here, and
-         * with a monitor it spun while the syncer woke up (10% of the writer's samples).
-         */
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
-        private ArrayDeque<Committed> committed = new ArrayDeque<>();
-        private boolean stopping;
-        private LedgerException failure;
-
-        void committed(Group group, long lastSeq, int rows, int log) {
-            lock.lock();
-            try {
-                if (failure != null) {
-                    group.fail(failure);
-                    return;
-                }
-                committed.add(new Committed(group, lastSeq, rows, log));
-                if (committed.size() == 1) {
-                    changed.signalAll();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void stop() {
-            lock.lock();
-            try {
-                stopping = true;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** Returns once every committed group is being forced, or the syncer has failed or stopped. */
-        void awaitTaken() {
-            lock.lock();
-            try {
-                while (!committed.isEmpty() && failure == null && !stopping) {
-                    try {
-                        changed.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** Forces the groups: the journal logs they went to, or the database. */
-        private void force(ArrayDeque<Committed> groups) throws IOException {
-            if (logs == null) {
-                store.awaitDurable();
-                return;
-            }
-            boolean[] written = new boolean[logs.length];
-            for (Committed g : groups) {
-                written[g.log()] = true;
-            }
-            for (int i = 0; i < logs.length; i++) {
-                if (written[i]) {
-                    logs[i].force();
-                }
-            }
-        }
-
-        @Override
-        public void run() {
-            while (true) {
-                ArrayDeque<Committed> toForce;
-                lock.lock();
-                try {
-                    while (committed.isEmpty() && !stopping) {
-                        try {
-                            changed.await();
-                        } catch (InterruptedException e) {
-                            stopping = true;
-                        }
-                    }
-                    if (committed.isEmpty()) {
-                        return;
-                    }
-                    toForce = committed;
-                    committed = new ArrayDeque<>();
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-                long forceStart = System.nanoTime();
-                try {
-                    force(toForce);
-                } catch (Exception | Error e) {
-                    LOG.error("forcing {} journal group(s) to disk failed on {}; the ledger fails closed: {}", toForce.size(),
-                            store.config().redactedUrl(), e.getMessage());
-                    LedgerException f = e instanceof LedgerException le ? le
-                            : new LedgerException("forcing the journal of " + store.config().redactedUrl()
-                                    + " to disk failed: " + e.getMessage(), e);
-                    lock.lock();
-                    try {
-                        failure = f;
-                        toForce.addAll(committed);
-                        committed.clear();
-                    } finally {
-                        lock.unlock();
-                    }
-                    writer.fail(f);
-                    for (Committed g : toForce) {
-                        g.group().fail(f);
-                    }
-                    return;
-                }
-                writer.durable = toForce.getLast().lastSeq();
-                for (Committed g : toForce) {
-                    writer.rows.addAndGet(g.rows());
-                    writer.groups.incrementAndGet();
-                    g.group().complete();
-                }
-                writer.forces.incrementAndGet();
-                // the groups that arrive meanwhile wait for the next force together
-                long rest = forceEveryNanos - (System.nanoTime() - forceStart);
-                if (logs != null && rest > 0) {
-                    LockSupport.parkNanos(rest);
                 }
             }
         }

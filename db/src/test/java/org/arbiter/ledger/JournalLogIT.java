@@ -75,7 +75,7 @@ class JournalLogIT {
     }
 
     @Test
-    void theSyncerStartsAtMostOneForceEveryInterval() throws Exception {
+    void theWriterStartsAtMostOneLogForceEveryInterval() throws Exception {
         Duration every = Duration.ofMillis(100);
         int callers = 8;
         int sessionsEach = 5;

@@ -113,7 +113,7 @@ public final class JournalWriterCost {
         ledger.release(r.sessionId(), TerminationCause.DIAMETER_LOGOUT, now);
     }
 
-    /** Bytes allocated by the journal ledger's threads (journal-writer, journal-sync). */
+    /** Bytes allocated by the journal ledger's threads (journal-writer, journal-mark). */
     private static long ledgerThreadsAllocated() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         return sumOverLedgerThreads(mx::getThreadAllocatedBytes);
@@ -124,7 +124,7 @@ public final class JournalWriterCost {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
     }
 
-    /** CPU time of the journal ledger's threads (journal-writer, journal-sync), nanoseconds. */
+    /** CPU time of the journal ledger's threads (journal-writer, journal-mark), nanoseconds. */
     private static long ledgerThreadsCpu() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         return sumOverLedgerThreads(mx::getThreadCpuTime);

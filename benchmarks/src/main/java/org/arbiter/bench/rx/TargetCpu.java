@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The CPU time of a target process, in all and by group of threads, read from Linux's
  * {@code /proc}: which of the target's threads a phase's CPU went to (the carrier threads of the
- * Rx handlers' virtual threads, the Diameter event loops, the journal's writer, syncer and marker,
+ * Rx handlers' virtual threads, the Diameter event loops, the journal's writer and marker,
  * the collector, the JIT compiler), user and system time apart. A steadier figure than a profile
  * for comparing two builds: it counts every tick, and the system time of each group shows what
  * its system calls cost. With each group's CPU time goes the time its threads were ready to run
@@ -29,7 +29,7 @@ public final class TargetCpu {
     static final long TICK_NANOS = 10_000_000L;
 
     /** The groups, in the order reports list them. */
-    static final List<String> GROUPS = List.of("carriers", "event loops", "journal writer", "journal syncer", "journal marker",
+    static final List<String> GROUPS = List.of("carriers", "event loops", "journal writer", "journal marker",
             "GC", "JIT", "other");
 
     /**
@@ -152,7 +152,6 @@ public final class TargetCpu {
         }
         return switch (name) {
             case "journal-writer" -> "journal writer";
-            case "journal-sync" -> "journal syncer";
             case "journal-mark" -> "journal marker";
             default -> name.startsWith("GC Thread") || name.startsWith("G1 ") ? "GC"
                     : name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre") ? "JIT" : "other";

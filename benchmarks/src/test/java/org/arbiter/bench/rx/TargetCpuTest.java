@@ -48,7 +48,6 @@ class TargetCpuTest {
         assertThat(TargetCpu.group("ForkJoinPool-1-")).isEqualTo("carriers");
         assertThat(TargetCpu.group("diameter-io-1-2")).isEqualTo("event loops");
         assertThat(TargetCpu.group("journal-writer")).isEqualTo("journal writer");
-        assertThat(TargetCpu.group("journal-sync")).isEqualTo("journal syncer");
         assertThat(TargetCpu.group("journal-mark")).isEqualTo("journal marker");
         assertThat(TargetCpu.group("GC Thread#1")).isEqualTo("GC");
         assertThat(TargetCpu.group("G1 Refine#0")).isEqualTo("GC");
