@@ -168,7 +168,8 @@ public final class RxBench {
                   --hold-ms 0             time between the last AAA and the STR (default 0)
                   --fill-concurrency 64   AARs (and then STRs) in flight while filling and releasing (default 64)
                   --target-heap 512m      -Xms and -Xmx of the target JVMs (default 512m)
-                  --target-jvm "-XX:.."   more options of the target JVMs, -XX: only (e.g. "-XX:MaxGCPauseMillis=5");
+                  --target-jvm "-XX:.."   more options of the target JVMs: -XX:, -Dname=value and -Xlog: options
+                                          (e.g. "-XX:MaxGCPauseMillis=5 -Djdk.virtualThreadScheduler.parallelism=1");
                                           -XX:+UseTransparentHugePages is added where the kernel offers them
                                           (as ./arbiter serve does) unless this names that option
                   --pool-size 10          ledger connections of the full path (default 10, as arbiter serve)
@@ -507,16 +508,22 @@ public final class RxBench {
         }
     }
 
-    /** The options of {@code --target-jvm}: -XX: options separated by spaces, nothing else. */
+    /**
+     * The options of {@code --target-jvm}, separated by spaces: -XX: options, system properties
+     * ({@code -Dname=value}) and -Xlog: options, nothing else (the heap is {@code --target-heap},
+     * the class path the benchmark's). Given here rather than in {@code JAVA_TOOL_OPTIONS}, they
+     * reach the targets only, not the generator.
+     */
     static List<String> targetJvmOptions(String value) {
         List<String> out = new ArrayList<>();
         for (String option : value.trim().split("\\s+")) {
             if (option.isEmpty()) {
                 continue;
             }
-            if (!option.startsWith("-XX:")) {
+            boolean property = option.startsWith("-D") && option.length() > 2 && option.charAt(2) != '=';
+            if (!option.startsWith("-XX:") && !property && !option.startsWith("-Xlog:")) {
                 throw new IllegalArgumentException("--target-jvm: '" + option + "' is not allowed; allowed: -XX: options, "
-                        + "separated by spaces (the heap is --target-heap)");
+                        + "-Dname=value and -Xlog: options, separated by spaces (the heap is --target-heap)");
             }
             out.add(option);
         }

@@ -46,11 +46,19 @@ class RxBenchTest {
     }
 
     @Test
-    void targetJvmOptionsAreXxOptionsOnly() {
+    void targetJvmOptionsAreXxOptionsSystemPropertiesAndLogOptionsOnly() {
         assertThat(RxBench.targetJvmOptions("")).isEmpty();
         assertThat(RxBench.targetJvmOptions(" -XX:+UseZGC  -XX:MaxGCPauseMillis=5 ")).containsExactly("-XX:+UseZGC", "-XX:MaxGCPauseMillis=5");
+        assertThat(RxBench.targetJvmOptions("-Djdk.virtualThreadScheduler.parallelism=1 -Xlog:safepoint:file=s.log"))
+                .containsExactly("-Djdk.virtualThreadScheduler.parallelism=1", "-Xlog:safepoint:file=s.log");
         assertThatThrownBy(() -> RxBench.targetJvmOptions("-XX:+UseZGC -Xmx8g"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'-Xmx8g'").hasMessageContaining("--target-heap");
+        assertThatThrownBy(() -> RxBench.targetJvmOptions("-cp /tmp"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'-cp'");
+        assertThatThrownBy(() -> RxBench.targetJvmOptions("-D=1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'-D=1'");
+        assertThatThrownBy(() -> RxBench.targetJvmOptions("-D"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'-D'");
     }
 
     @Test
