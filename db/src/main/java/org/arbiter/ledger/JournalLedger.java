@@ -744,6 +744,12 @@ public final class JournalLedger implements OperatorLedger {
     }
 
     @Override
+    public Optional<String> failure() {
+        LedgerException f = writer.failure;
+        return f == null ? Optional.empty() : Optional.of(writer.failedClosed(f));
+    }
+
+    @Override
     public List<Hold> activeHoldsOn(String deviceId) {
         return state.activeHoldsOn(deviceId);
     }
@@ -1499,9 +1505,12 @@ public final class JournalLedger implements OperatorLedger {
         void check() {
             LedgerException f = failure;
             if (f != null) {
-                throw new LedgerException("the journal ledger failed closed after a journal write failed: "
-                        + f.getMessage(), f);
+                throw new LedgerException(failedClosed(f), f);
             }
+        }
+
+        String failedClosed(LedgerException f) {
+            return "the journal ledger failed closed after a journal write failed: " + f.getMessage();
         }
 
         synchronized void stop() {

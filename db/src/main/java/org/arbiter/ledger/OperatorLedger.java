@@ -75,4 +75,13 @@ public interface OperatorLedger extends Ledger {
      * {@code from} and skip the ids already seen.
      */
     List<ChargingRecord> chargingRecords(Instant from, Instant to, int limit);
+
+    /**
+     * Why this ledger refuses every change until it is opened again, once it has failed closed
+     * (the journal ledger after a failed journal write, force or mark); empty while it takes
+     * changes. Readiness reports it: reads still answer from memory then, every change is refused.
+     */
+    default Optional<String> failure() {
+        return Optional.empty();
+    }
 }

@@ -233,9 +233,12 @@ class JournalGuardsIT {
 
             // s2's row is durable in its journal log when the call returns; the mark that would
             // move it into the table fails after, and closes the ledger
+            assertThat(ledger.failure()).isEmpty();
             assertThat(admit(ledger, "s2", 1_000, 1_000).status()).isEqualTo(Admission.Status.ADMITTED);
             durable = JournalFixtures.running(ledger);
             ledger.awaitMarked();
+            assertThat(ledger.failure()).hasValueSatisfying(m -> assertThat(m).contains("failed closed").contains("journal mark")
+                    .contains("J_STOP"));
             assertThatThrownBy(() -> admit(ledger, "s3", 1_000, 1_000)).isInstanceOf(LedgerException.class)
                     .hasMessageContaining("failed closed").hasMessageContaining("journal mark");
             assertThatThrownBy(() -> ledger.commit("s1", T0.plusSeconds(2))).isInstanceOf(LedgerException.class);

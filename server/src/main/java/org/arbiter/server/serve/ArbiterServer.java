@@ -124,6 +124,8 @@ public final class ArbiterServer implements AutoCloseable {
         registry.gauge("arbiter_policy_reloads_applied", rules, r -> r.reloadsApplied());
         registry.gauge("arbiter_policy_reloads_rejected", rules, r -> r.reloadsRejected());
         registry.gauge("arbiter_policy_load_errors", rules, r -> r.lastLoadErrors().size());
+        // 1 once the ledger failed closed: every change refused until it is opened again
+        registry.gauge("arbiter_ledger_failed_closed", ledger, l -> l.failure().isPresent() ? 1 : 0);
 
         ForwardingNotifier notifier = new ForwardingNotifier();
         Enforcer enforcer = new Enforcer(Map.copyOf(devices), cfg.engine().deviceTimeout());
@@ -193,14 +195,24 @@ public final class ArbiterServer implements AutoCloseable {
         }
     }
 
-    private List<AdminView.Check> readiness() {
-        List<AdminView.Check> checks = new ArrayList<>();
+    /**
+     * The ledger is ready when it answers a read and has not failed closed: a journal ledger that
+     * failed closed still answers reads from memory but refuses every change, so a node in that
+     * state must not be sent traffic.
+     */
+    static AdminView.Check ledgerCheck(OperatorLedger ledger) {
         try {
             ledger.pool("__readiness__");
-            checks.add(new AdminView.Check("ledger", true, ""));
         } catch (RuntimeException e) {
-            checks.add(new AdminView.Check("ledger", false, e.getMessage()));
+            return new AdminView.Check("ledger", false, e.getMessage());
         }
+        return ledger.failure().map(why -> new AdminView.Check("ledger", false, why))
+                .orElseGet(() -> new AdminView.Check("ledger", true, ""));
+    }
+
+    private List<AdminView.Check> readiness() {
+        List<AdminView.Check> checks = new ArrayList<>();
+        checks.add(ledgerCheck(ledger));
         checks.add(new AdminView.Check("policy", policy != null, policy == null ? "not loaded" : policy.version()));
         checks.add(new AdminView.Check("diameter", diameter != null && diameter.port() > 0,
                 diameter == null ? "not listening" : "port " + diameter.port()));

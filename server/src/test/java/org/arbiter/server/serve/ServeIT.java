@@ -205,6 +205,8 @@ class ServeIT {
         assertThat(get(admin, "/api/sessions", TOKEN).statusCode()).isEqualTo(200);
         assertThat(get(admin, "/api/decisions", TOKEN).statusCode()).isEqualTo(200);
         assertThat(get(admin, "/health/ready", null).statusCode()).isEqualTo(200);
+        assertThat(get(admin, "/metrics", TOKEN).body().lines().filter(l -> l.startsWith("arbiter_ledger_failed_closed ")))
+                .singleElement().satisfies(l -> assertThat(Double.parseDouble(l.substring(l.indexOf(' ') + 1))).isZero());
 
         // the command-line tools read the running server's journal without writing to it
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
