@@ -1094,9 +1094,16 @@ public final class JournalLedger implements OperatorLedger {
         }
     }
 
-    /** Journal rows written, the group transactions that wrote them, and the forces that made them durable. */
-    long[] writerCounts() {
-        return new long[] {writer.rows.get(), writer.groups.get(), writer.forces.get()};
+    /**
+     * Journal rows made durable since opening, the group transactions that wrote them and the
+     * forces that made them durable: rows per group is how many changes shared one write and one
+     * force.
+     */
+    public record WriterCounts(long rows, long groups, long forces) {}
+
+    /** The writer's counts since this ledger was opened. */
+    public WriterCounts writerCounts() {
+        return new WriterCounts(writer.rows.get(), writer.groups.get(), writer.forces.get());
     }
 
     @Override

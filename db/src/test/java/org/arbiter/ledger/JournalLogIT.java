@@ -83,7 +83,7 @@ class JournalLogIT {
         try (JournalLedger ledger = JournalLedger.open(config, NEVER, every)) {
             ledger.applyTopology(LedgerFixtures.smallTopology(), false);
             AccessPath p = path(ledger, "10.0.0.7");
-            long forcesBefore = ledger.writerCounts()[2];
+            long forcesBefore = ledger.writerCounts().forces();
             long started = System.nanoTime();
             List<Thread> threads = new ArrayList<>();
             AtomicInteger released = new AtomicInteger();
@@ -103,7 +103,7 @@ class JournalLogIT {
                 assertThat(t.join(Duration.ofSeconds(60))).as("caller finished").isTrue();
             }
             long elapsed = System.nanoTime() - started;
-            long forces = ledger.writerCounts()[2] - forcesBefore;
+            long forces = ledger.writerCounts().forces() - forcesBefore;
 
             // 80 durable calls, each waiting for a force: without the pause nearly one force each
             assertThat(released.get()).isEqualTo(callers * sessionsEach);

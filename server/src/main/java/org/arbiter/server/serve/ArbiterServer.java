@@ -1,5 +1,6 @@
 package org.arbiter.server.serve;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -26,6 +27,7 @@ import org.arbiter.core.ledger.Topology;
 import org.arbiter.diameter.DiameterConfig;
 import org.arbiter.diameter.DiameterServer;
 import org.arbiter.ledger.ExpiryScheduler;
+import org.arbiter.ledger.JournalLedger;
 import org.arbiter.ledger.OperatorLedger;
 import org.arbiter.ledger.TopologyFile;
 import org.arbiter.policy.RulePolicyEngine;
@@ -126,6 +128,13 @@ public final class ArbiterServer implements AutoCloseable {
         registry.gauge("arbiter_policy_load_errors", rules, r -> r.lastLoadErrors().size());
         // 1 once the ledger failed closed: every change refused until it is opened again
         registry.gauge("arbiter_ledger_failed_closed", ledger, l -> l.failure().isPresent() ? 1 : 0);
+        if (ledger instanceof JournalLedger journal) {
+            FunctionCounter.builder("arbiter_journal_rows", journal, j -> j.writerCounts().rows())
+                    .description("journal rows made durable").register(registry);
+            // rows per group: how many changes shared one write and one force
+            FunctionCounter.builder("arbiter_journal_groups", journal, j -> j.writerCounts().groups())
+                    .description("journal groups, each written and forced once").register(registry);
+        }
 
         ForwardingNotifier notifier = new ForwardingNotifier();
         Enforcer enforcer = new Enforcer(Map.copyOf(devices), cfg.engine().deviceTimeout());

@@ -205,8 +205,11 @@ class ServeIT {
         assertThat(get(admin, "/api/sessions", TOKEN).statusCode()).isEqualTo(200);
         assertThat(get(admin, "/api/decisions", TOKEN).statusCode()).isEqualTo(200);
         assertThat(get(admin, "/health/ready", null).statusCode()).isEqualTo(200);
-        assertThat(get(admin, "/metrics", TOKEN).body().lines().filter(l -> l.startsWith("arbiter_ledger_failed_closed ")))
+        String metrics = get(admin, "/metrics", TOKEN).body();
+        assertThat(metrics.lines().filter(l -> l.startsWith("arbiter_ledger_failed_closed ")))
                 .singleElement().satisfies(l -> assertThat(Double.parseDouble(l.substring(l.indexOf(' ') + 1))).isZero());
+        assertThat(metrics.lines().filter(l -> l.matches("arbiter_journal_(rows|groups)_total [0-9.E]+")))
+                .as(metrics).hasSize(2);
 
         // the command-line tools read the running server's journal without writing to it
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
