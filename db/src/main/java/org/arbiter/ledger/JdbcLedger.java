@@ -326,6 +326,12 @@ public final class JdbcLedger implements OperatorLedger {
         return config;
     }
 
+    /** Once this node lost its claim of a PostgreSQL database to a journal ledger: it writes nothing more. */
+    @Override
+    public Optional<String> failure() {
+        return claim.failure();
+    }
+
     private static GroupSync durability(HikariDataSource ds, Dialect dialect, LedgerConfig config) {
         if (dialect == Dialect.POSTGRESQL) {
             return new GroupSync(null, "PostgreSQL WAL flush at commit");

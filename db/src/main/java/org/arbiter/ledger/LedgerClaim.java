@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.arbiter.core.ledger.Ledger.LedgerException;
 
@@ -233,8 +234,18 @@ final class LedgerClaim implements AutoCloseable {
             was = holders(c);
             lost = was;
         }
-        throw new LedgerException("this relational ledger lost its claim of the ledger database " + url
-                + ", which is now in use by " + was + "; this node writes nothing more");
+        throw new LedgerException(lostClaim(was));
+    }
+
+    private String lostClaim(String holders) {
+        return "this relational ledger lost its claim of the ledger database " + url + ", which is now in use by " + holders
+                + "; this node writes nothing more";
+    }
+
+    /** Why a relational ledger writes nothing more, once {@link #guard} found its claim lost; empty until then. */
+    Optional<String> failure() {
+        String was = lost;
+        return was == null ? Optional.empty() : Optional.of(lostClaim(was));
     }
 
     /** The ownership epoch of a journal ledger on PostgreSQL; 0 otherwise. */

@@ -78,8 +78,10 @@ public interface OperatorLedger extends Ledger {
 
     /**
      * Why this ledger refuses every change until it is opened again, once it has failed closed
-     * (the journal ledger after a failed journal write, force or mark); empty while it takes
-     * changes. Readiness reports it: reads still answer from memory then, every change is refused.
+     * (the journal ledger after a failed journal write, force or mark, or once another node took
+     * its journal over; a relational ledger that lost its claim of a PostgreSQL database to a
+     * journal ledger); empty while it takes changes. Readiness reports it: reads may still
+     * answer then, while every change is refused.
      */
     default Optional<String> failure() {
         return Optional.empty();

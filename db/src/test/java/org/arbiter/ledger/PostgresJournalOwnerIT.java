@@ -117,6 +117,8 @@ class PostgresJournalOwnerIT {
         assertThatThrownBy(() -> a.release("before", TerminationCause.DIAMETER_LOGOUT, LedgerFixtures.T0))
                 .as("failed closed").isInstanceOf(LedgerException.class);
         assertThat(JournalFixtures.kinds(nodeA, "after")).as("nothing of the old owner after the takeover").isEmpty();
+        assertThat(a.failure()).hasValueSatisfying(m -> assertThat(m).contains("failed closed").contains("was taken over by"));
+        assertThat(b.failure()).isEmpty();
 
         assertThat(LedgerFixtures.admitOnLineA(b, "after", 100_000, 100_000).status()).isEqualTo(Admission.Status.ADMITTED);
         assertThat(JournalFixtures.kinds(nodeA, "after")).containsExactly("ADMIT");
@@ -146,6 +148,7 @@ class PostgresJournalOwnerIT {
         assertThat(LedgerFixtures.admitOnLineA(r, "before", 100_000, 100_000).status()).isEqualTo(Admission.Status.ADMITTED);
         r.release("before", TerminationCause.DIAMETER_LOGOUT, LedgerFixtures.T0);
 
+        assertThat(r.failure()).isEmpty();
         assertThat(dropClaims(nodeA, "arbiter relational ledger")).isEqualTo(1);
         JournalLedger j = journal(nodeB);
 
@@ -155,6 +158,7 @@ class PostgresJournalOwnerIT {
                 .hasMessageContaining("writes nothing more");
         assertThat(JournalFixtures.number(nodeA, "SELECT COUNT(*) FROM sessions WHERE session_id = 'after'"))
                 .as("the refused write was rolled back").isZero();
+        assertThat(r.failure()).hasValueSatisfying(m -> assertThat(m).contains("lost its claim").contains("writes nothing more"));
 
         j.close();
         assertThatThrownBy(() -> LedgerFixtures.admitOnLineA(r, "later", 100_000, 100_000))
