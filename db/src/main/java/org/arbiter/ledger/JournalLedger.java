@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * appended to the writer's queue, so the journal's order is the order of the changes. The caller
  * then waits, outside the lock, until the {@link Writer} has written a group holding its row and
  * forced it to disk. A change that changed nothing still waits for every row appended before it,
- * so no caller acts on state that is not yet durable.
+ * so no caller acts on state that is not yet durable. The {@code ...BeforeDurable} changes return
+ * once their row is queued; their caller waits without a thread, on {@link #whenDurable}, whose
+ * dependents the writer runs once the group is forced (the engine's: sending the answer).
  *
  * <pre>
  *   ADMIT    the admission request (decision included), its outcome, the first hold id it took,
@@ -99,7 +103,7 @@ import org.slf4j.LoggerFactory;
  * records are read from the journal ({@link #chargingRecords}). Journal rows are never deleted.
  *
  * <p><b>Errors.</b> When a journal write fails, every waiting caller and every later call gets a
- * {@link LedgerException}: the in-memory state may then be ahead of the disk, and the ledger fails
+ * {@link LedgerException}, and every pending {@link #whenDurable} completes with one: the in-memory state may then be ahead of the disk, and the ledger fails
  * closed until it is opened again from the journal.
  */
 public final class JournalLedger implements OperatorLedger {
@@ -582,9 +586,29 @@ public final class JournalLedger implements OperatorLedger {
 
     @Override
     public boolean commit(String sessionId, Instant now) {
+        return commit(sessionId, now, true);
+    }
+
+    /** The commit's row is queued; {@link #whenDurable} completes once it is durable. */
+    @Override
+    public boolean commitBeforeDurable(String sessionId, Instant now) {
+        return commit(sessionId, now, false);
+    }
+
+    /**
+     * Completes when the group of the last row queued is on disk, on the writer's thread, which
+     * runs the dependents there and then: between its force and the next group's write. They
+     * must not block.
+     */
+    @Override
+    public CompletionStage<Void> whenDurable() {
+        return writer.lastGroup().stage();
+    }
+
+    private boolean commit(String sessionId, Instant now, boolean durable) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(now, "now");
-        return change(() -> {
+        return change(durable, () -> {
             boolean committed = state.commit(sessionId, now);
             if (committed) {
                 writer.append("COMMIT", sessionId, now, o -> o.time(now).text(), false);
@@ -595,10 +619,20 @@ public final class JournalLedger implements OperatorLedger {
 
     @Override
     public Optional<SessionRelease> release(String sessionId, TerminationCause cause, Instant now) {
+        return release(sessionId, cause, now, true);
+    }
+
+    /** The release's row is queued; {@link #whenDurable} completes once it is durable. */
+    @Override
+    public Optional<SessionRelease> releaseBeforeDurable(String sessionId, TerminationCause cause, Instant now) {
+        return release(sessionId, cause, now, false);
+    }
+
+    private Optional<SessionRelease> release(String sessionId, TerminationCause cause, Instant now, boolean durable) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(now, "now");
-        return change(() -> {
+        return change(durable, () -> {
             Optional<SessionRelease> r = state.release(sessionId, cause, now);
             r.ifPresent(ended -> ended(sessionId,
                     writer.append("RELEASE", sessionId, now, recordRow(cause, now, ended.record()), false)));
@@ -1387,6 +1421,8 @@ public final class JournalLedger implements OperatorLedger {
         private final List<ConcurrentLinkedQueue<Thread>> waiters = new ArrayList<>(WAITER_STRIPES);
         private volatile boolean done;
         private volatile Throwable failure;
+        /** For callers that do not wait on a thread ({@link #whenDurable}); completed after the waiters are woken. */
+        private final CompletableFuture<Void> stage = new CompletableFuture<>();
 
         Group() {
             for (int i = 0; i < WAITER_STRIPES; i++) {
@@ -1401,11 +1437,26 @@ public final class JournalLedger implements OperatorLedger {
                     LockSupport.unpark(t);
                 }
             }
+            Throwable cause = failure;
+            // the dependents run here; one that throws fails its own stage, not this thread
+            if (cause == null) {
+                stage.complete(null);
+            } else {
+                stage.completeExceptionally(lost(cause));
+            }
         }
 
         void fail(Throwable cause) {
             failure = cause;
             complete();
+        }
+
+        CompletionStage<Void> stage() {
+            return stage;
+        }
+
+        private static LedgerException lost(Throwable cause) {
+            return new LedgerException("the journal did not reach disk: " + cause.getMessage(), cause);
         }
 
         void await() {
@@ -1422,7 +1473,7 @@ public final class JournalLedger implements OperatorLedger {
             }
             Throwable cause = failure;
             if (cause != null) {
-                throw new LedgerException("the journal did not reach disk: " + cause.getMessage(), cause);
+                throw lost(cause);
             }
         }
     }

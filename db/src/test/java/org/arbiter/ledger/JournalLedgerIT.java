@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.arbiter.core.ledger.AccessPath;
 import org.arbiter.core.ledger.Admission;
 import org.arbiter.core.ledger.Attachment;
@@ -205,6 +207,30 @@ class JournalLedgerIT extends OpenJournalLedger {
         assertThat(ledger.release("never-seen", TerminationCause.DIAMETER_LOGOUT, T0)).isEmpty();
         assertThat(rows("RELEASE")).isEqualTo(1);
         assertThat(ledger.chargingRecords(T0, T0.plusSeconds(10), 10)).hasSize(1);
+    }
+
+    @Test
+    void aCommitAndAReleaseBeforeDurableAreForcedBeforeTheirStageCompletes() throws Exception {
+        admitOnLineA("s1", 100_000, 300_000);
+        long forcesBefore = ledger.writerCounts().forces();
+
+        assertThat(ledger.commitBeforeDurable("s1", T0.plusSeconds(1))).isTrue();
+        // the forces counted when the dependent runs: the commit's group was forced first
+        long forcesThen = ledger.whenDurable().thenApply(v -> ledger.writerCounts().forces()).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertThat(forcesThen).isGreaterThan(forcesBefore);
+        assertThat(ledger.session("s1").orElseThrow().holds()).allMatch(h -> h.state() == HoldState.COMMITTED);
+
+        Optional<SessionRelease> released = ledger.releaseBeforeDurable("s1", TerminationCause.DIAMETER_LOGOUT, T0.plusSeconds(2));
+        assertThat(released).hasValueSatisfying(r -> assertThat(r.holds()).hasSize(6));
+        ledger.whenDurable().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(JournalFixtures.kinds(config, "s1")).containsExactly("ADMIT", "COMMIT", "RELEASE");
+
+        ledger.close();
+        ledger = JournalLedger.open(config);
+        assertThat(ledger.session("s1")).isEmpty();
+        assertThat(ledger.chargingRecords(T0, T0.plusSeconds(10), 10)).singleElement()
+                .satisfies(r -> assertThat(r.committedAt()).isEqualTo(T0.plusSeconds(1)));
     }
 
     // ---- expiry

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.arbiter.core.ledger.Admission;
@@ -122,6 +123,22 @@ class PostgresJournalOwnerIT {
 
         assertThat(LedgerFixtures.admitOnLineA(b, "after", 100_000, 100_000).status()).isEqualTo(Admission.Status.ADMITTED);
         assertThat(JournalFixtures.kinds(nodeA, "after")).containsExactly("ADMIT");
+    }
+
+    @Test
+    void aChangeQueuedBeforeTheTakeoverFailsItsStageAndIsNotAnswered() {
+        JournalLedger a = keep(JournalFixtures.open(nodeA, LedgerFixtures.smallTopology()));
+        LedgerFixtures.admitOnLineA(a, "s1", 100_000, 100_000);
+        dropJournalClaims(nodeA);
+        journal(nodeB);
+
+        // applied in memory and queued; the writer's write is refused by the new owner's epoch
+        assertThat(a.commitBeforeDurable("s1", LedgerFixtures.T0.plusSeconds(1))).isTrue();
+        assertThat(a.whenDurable().toCompletableFuture()).failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat().havingCause().isInstanceOf(LedgerException.class)
+                .withMessageContaining("did not reach disk").withMessageContaining("was taken over by");
+        assertThat(JournalFixtures.kinds(nodeA, "s1")).containsExactly("ADMIT");
+        assertThat(a.failure()).isPresent();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -280,20 +281,33 @@ final class InProcessArbiter implements ArbiterUnderTest {
 
         @Override
         public AuthorizationResult authorize(RxRequest request) {
+            return authorizeAsync(request).toCompletableFuture().join();
+        }
+
+        /** The engine's path as the server binds it: the answer waits for the ledger's disk without a thread. */
+        @Override
+        public CompletionStage<AuthorizationResult> authorizeAsync(RxRequest request) {
             long start = System.nanoTime();
-            AuthorizationResult r = engine.authorize(request);
-            record(new RxExchange(RxExchange.Kind.AAR, request.sessionId(), request.originHost(), null, r.code(), generation,
-                    Duration.ofNanos(System.nanoTime() - start)));
-            return r;
+            return engine.authorizeAsync(request).thenApply(r -> {
+                record(new RxExchange(RxExchange.Kind.AAR, request.sessionId(), request.originHost(), null, r.code(), generation,
+                        Duration.ofNanos(System.nanoTime() - start)));
+                return r;
+            });
         }
 
         @Override
         public ReleaseResult release(String sessionId, TerminationCause cause) {
+            return releaseAsync(sessionId, cause).toCompletableFuture().join();
+        }
+
+        @Override
+        public CompletionStage<ReleaseResult> releaseAsync(String sessionId, TerminationCause cause) {
             long start = System.nanoTime();
-            ReleaseResult r = engine.release(sessionId, cause);
-            record(new RxExchange(RxExchange.Kind.STR, sessionId, null, cause, r.code(), generation,
-                    Duration.ofNanos(System.nanoTime() - start)));
-            return r;
+            return engine.releaseAsync(sessionId, cause).thenApply(r -> {
+                record(new RxExchange(RxExchange.Kind.STR, sessionId, null, cause, r.code(), generation,
+                        Duration.ofNanos(System.nanoTime() - start)));
+                return r;
+            });
         }
     }
 }

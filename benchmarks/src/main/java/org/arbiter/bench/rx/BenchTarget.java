@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -196,6 +197,16 @@ public final class BenchTarget {
         @Override
         public ReleaseResult release(String sessionId, TerminationCause cause) {
             return engine.release(sessionId, cause);
+        }
+
+        @Override
+        public CompletionStage<AuthorizationResult> authorizeAsync(RxRequest request) {
+            return engine.authorizeAsync(request);
+        }
+
+        @Override
+        public CompletionStage<ReleaseResult> releaseAsync(String sessionId, TerminationCause cause) {
+            return engine.releaseAsync(sessionId, cause);
         }
     }
 

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.arbiter.core.adapter.DeviceAdapter;
 import org.arbiter.core.adapter.DeviceListing;
 import org.arbiter.core.adapter.DeviceReservation;
@@ -50,7 +53,9 @@ import org.arbiter.core.session.TerminationCause;
  * node can serve any request, including a release for a session another node created.
  *
  * <p><b>Threading.</b> Thread-safe; call from worker threads, never from I/O threads: admission
- * and enforcement block on the database and the devices.
+ * and enforcement block on the database and the devices. {@link #authorizeAsync} and
+ * {@link #releaseAsync} block for those too, but not for the ledger's durability: a worker thread
+ * is free once the devices are configured, and the answer waits for the disk without a thread.
  *
  * <p><b>Errors.</b> No method throws for a policy, ledger or device failure: each becomes a result
  * code (5012 for internal failures, 5068 for device failures).
@@ -78,39 +83,53 @@ public final class PdpEngine {
 
     /** Authorizes an AAR (initial or update). Never throws. */
     public AuthorizationResult authorize(RxRequest request) {
+        return join(authorizeAsync(request));
+    }
+
+    /**
+     * Authorizes as {@link #authorize} does, returning once the devices are configured: the
+     * stage completes once the ledger made the outcome durable ({@link Ledger#whenDurable}),
+     * possibly on the ledger's own thread, whose dependents must not block. Never completes
+     * exceptionally.
+     */
+    public CompletionStage<AuthorizationResult> authorizeAsync(RxRequest request) {
         try {
             return doAuthorize(request);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "authorization of session " + request.sessionId() + " failed internally", e);
-            return AuthorizationResult.failure(ResultCode.DIAMETER_UNABLE_TO_COMPLY,
-                    "internal error: " + e.getClass().getSimpleName(), List.of(), null);
+            return CompletableFuture.completedFuture(internalFailure(request, e));
         }
     }
 
-    private AuthorizationResult doAuthorize(RxRequest request) {
+    private AuthorizationResult internalFailure(RxRequest request, Throwable e) {
+        LOG.log(Level.ERROR, "authorization of session " + request.sessionId() + " failed internally", e);
+        return AuthorizationResult.failure(ResultCode.DIAMETER_UNABLE_TO_COMPLY,
+                "internal error: " + e.getClass().getSimpleName(), List.of(), null);
+    }
+
+    private CompletionStage<AuthorizationResult> doAuthorize(RxRequest request) {
         RequirementExtractor.Extraction ex = RequirementExtractor.extract(request, policy.mediaDefaults(),
                 org.arbiter.core.qos.Negotiation.Cap.NONE);
         if (!ex.ok()) {
-            return AuthorizationResult.failure(ResultCode.INVALID_SERVICE_INFORMATION, ex.error(), List.of(), null);
+            return done(AuthorizationResult.failure(ResultCode.INVALID_SERVICE_INFORMATION, ex.error(), List.of(), null));
         }
         List<FlowRequirement> flows = ex.flows();
         if (flows.isEmpty()) {
-            return AuthorizationResult.failure(ResultCode.INVALID_SERVICE_INFORMATION,
-                    "the request has no media component", flows, null);
+            return done(AuthorizationResult.failure(ResultCode.INVALID_SERVICE_INFORMATION,
+                    "the request has no media component", flows, null));
         }
         Instant now = clock.instant();
         Decision decision = policy.decide(new PolicyRequest(request, flows));
         if (!decision.accepted()) {
             ledger.recordRejection(request.sessionId(), request.originHost(), decision, now);
-            return AuthorizationResult.failure(decision.rejectCode(), decision.reason(), flows, decision);
+            return done(AuthorizationResult.failure(decision.rejectCode(), decision.reason(), flows, decision));
         }
         String ue = request.framedIpAddress() != null ? request.framedIpAddress()
                 : flows.stream().map(FlowRequirement::ueAddress).filter(Objects::nonNull).findFirst().orElse(null);
         Optional<AccessPath> uePath = ue == null ? Optional.empty() : ledger.resolve(ue);
         if (uePath.isEmpty()) {
             ledger.recordRejection(request.sessionId(), request.originHost(), decision, now);
-            return AuthorizationResult.failure(ResultCode.IP_CAN_SESSION_NOT_AVAILABLE,
-                    "no access network binding for subscriber address " + ue, flows, decision);
+            return done(AuthorizationResult.failure(ResultCode.IP_CAN_SESSION_NOT_AVAILABLE,
+                    "no access network binding for subscriber address " + ue, flows, decision));
         }
         List<HoldRequest> holds = holdRequests(decision, flows, uePath.get());
         Duration lifetime = request.authorizationLifetime() == null ? settings.defaultAuthorizationLifetime()
@@ -127,8 +146,8 @@ public final class PdpEngine {
                     .map(s -> "flow " + s.flow() + " " + s.direction().label() + " needs " + s.requestedBps()
                             + " bit/s, pool " + s.poolId() + " has " + s.availableBps())
                     .reduce((a, b) -> a + "; " + b).orElse("insufficient capacity");
-            return new AuthorizationResult(ResultCode.REQUESTED_SERVICE_NOT_AUTHORIZED, why, flows, decision,
-                    List.of(), acceptable, false);
+            return done(new AuthorizationResult(ResultCode.REQUESTED_SERVICE_NOT_AUTHORIZED, why, flows, decision,
+                    List.of(), acceptable, false));
         }
         List<Hold> active = admission.holds();
         if (decision.enforce()) {
@@ -139,9 +158,9 @@ public final class PdpEngine {
                 Outcome first = applied.failures().getFirst();
                 LOG.log(Level.WARNING, "session " + request.sessionId() + ": enforcement failed (" + first.status()
                         + " " + first.detail() + "), " + cleanup.size() + " removals left to reconcile");
-                return new AuthorizationResult(ResultCode.TEMPORARY_NETWORK_FAILURE,
+                return done(new AuthorizationResult(ResultCode.TEMPORARY_NETWORK_FAILURE,
                         "device refused the reservation: " + first.status() + " " + first.detail(), flows, decision,
-                        List.of(), List.of(), false);
+                        List.of(), List.of(), false));
             }
             // an update that shrank the session: take what it no longer holds off the devices
             Map<String, List<String>> gone = admission.status() == Admission.Status.ADMITTED
@@ -150,13 +169,39 @@ public final class PdpEngine {
                 enforcer.removeIds(gone);
             }
         }
-        ledger.commit(request.sessionId(), clock.instant());
+        ledger.commitBeforeDurable(request.sessionId(), clock.instant());
         // the committed holds as the commit leaves them, without reading the session again
         List<Hold> committed = active.stream()
                 .map(h -> h.state() == HoldState.RESERVED ? h.withState(HoldState.COMMITTED, authorizedUntil) : h)
                 .toList();
-        return new AuthorizationResult(ResultCode.DIAMETER_SUCCESS, decision.reason(), flows, decision, committed,
-                List.of(), true);
+        AuthorizationResult ok = new AuthorizationResult(ResultCode.DIAMETER_SUCCESS, decision.reason(), flows, decision,
+                committed, List.of(), true);
+        // the admission and the commit on disk before the answer
+        return ledger.whenDurable().handle((v, e) -> e == null ? ok : internalFailure(request, cause(e)));
+    }
+
+    private static <T> CompletionStage<T> done(T result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    /** The failure itself, not the completion that carries it. */
+    private static Throwable cause(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** Waits for a stage of this engine's; its failure is thrown as it was raised. */
+    private static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (cause(e) instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause(e) instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -242,16 +287,31 @@ public final class PdpEngine {
 
     /** Ends a session (STR). Unknown or already ended sessions give DIAMETER_UNKNOWN_SESSION_ID. */
     public ReleaseResult release(String sessionId, TerminationCause cause) {
-        Optional<SessionRelease> rel = ledger.release(sessionId, cause, clock.instant());
+        return join(releaseAsync(sessionId, cause));
+    }
+
+    /**
+     * Ends a session as {@link #release} does, returning once its reservations are off the
+     * devices: the stage completes once the ledger made the release durable, possibly on the
+     * ledger's own thread, whose dependents must not block; exceptionally with the ledger's
+     * failure when it could not. The devices are configured before the release is durable, as
+     * they are before an admission's commit is ({@link Ledger#releaseBeforeDurable}).
+     */
+    public CompletionStage<ReleaseResult> releaseAsync(String sessionId, TerminationCause cause) {
+        Optional<SessionRelease> rel = ledger.releaseBeforeDurable(sessionId, cause, clock.instant());
+        ReleaseResult result;
         if (rel.isEmpty()) {
-            return new ReleaseResult(ResultCode.DIAMETER_UNKNOWN_SESSION_ID, null, List.of());
+            // answered once whatever ended the session is durable too
+            result = new ReleaseResult(ResultCode.DIAMETER_UNKNOWN_SESSION_ID, null, List.of());
+        } else {
+            List<Outcome> failures = enforcer.remove(rel.get().holds());
+            if (!failures.isEmpty()) {
+                LOG.log(Level.WARNING, "session " + sessionId + ": " + failures.size()
+                        + " device removals failed; reconcile will retry");
+            }
+            result = new ReleaseResult(ResultCode.DIAMETER_SUCCESS, rel.get(), failures);
         }
-        List<Outcome> failures = enforcer.remove(rel.get().holds());
-        if (!failures.isEmpty()) {
-            LOG.log(Level.WARNING, "session " + sessionId + ": " + failures.size()
-                    + " device removals failed; reconcile will retry");
-        }
-        return new ReleaseResult(ResultCode.DIAMETER_SUCCESS, rel.get(), failures);
+        return ledger.whenDurable().thenApply(v -> result);
     }
 
     /**

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.arbiter.core.session.TerminationCause;
 
 /**
@@ -17,7 +19,8 @@ import org.arbiter.core.session.TerminationCause;
  *       on (Session-Id, flow, direction, party): repeating a request changes nothing; a request
  *       with different bandwidths adjusts the holds atomically.</li>
  *   <li>A method returns only after its transaction is durable ({@link #admitBeforeCommit} leaves
- *       that to the commit or release that follows it).</li>
+ *       that to the commit or release that follows it, the {@code ...BeforeDurable} methods to
+ *       {@link #whenDurable}).</li>
  *   <li>{@link #release} writes the CDR in the transaction that ends the session. Releasing twice
  *       returns empty the second time (idempotent).</li>
  *   <li>{@link #expire} moves RESERVED holds past their timer, and COMMITTED holds past their
@@ -47,7 +50,8 @@ public interface Ledger extends AutoCloseable {
      * Admits as {@link #admit} does, for a caller that commits or releases the session next (the
      * engine: admit, configure the devices, commit): the admission may still be on its way to disk
      * when this returns, and the {@link #commit} or {@link #release} that follows returns only once
-     * both are durable, so the answer to the AF still rests on durable state. A process that dies
+     * both are durable (or, after {@link #commitBeforeDurable}, {@link #whenDurable} completes
+     * once they are), so the answer to the AF still rests on durable state. A process that dies
      * in between loses an admission whose AF was never answered; the devices' reconciliation takes
      * off what was configured for it. By default the same as {@link #admit}.
      */
@@ -64,6 +68,36 @@ public interface Ledger extends AutoCloseable {
 
     /** Ends a session: holds to RELEASED, CDR written. Empty when the session is unknown or ended. */
     Optional<SessionRelease> release(String sessionId, TerminationCause cause, Instant now);
+
+    /**
+     * Commits as {@link #commit} does, for a caller that waits for {@link #whenDurable} next
+     * instead of on its own thread: the commit may still be on its way to disk when this returns.
+     * By default the same as {@link #commit}.
+     */
+    default boolean commitBeforeDurable(String sessionId, Instant now) {
+        return commit(sessionId, now);
+    }
+
+    /**
+     * Releases as {@link #release} does, for a caller that waits for {@link #whenDurable} next: the
+     * release may still be on its way to disk when this returns, and the caller may take the
+     * session's reservations off the devices meanwhile. A process that dies before the release is
+     * durable keeps the session, whose AF was never answered and repeats its request; the devices'
+     * reconciliation puts back what was taken off. By default the same as {@link #release}.
+     */
+    default Optional<SessionRelease> releaseBeforeDurable(String sessionId, TerminationCause cause, Instant now) {
+        return release(sessionId, cause, now);
+    }
+
+    /**
+     * Completes once every change this ledger returned before the call is durable, or
+     * exceptionally with a {@link LedgerException} when one of them cannot be made durable. It may
+     * complete on the ledger's own thread, which runs the stage's dependents: they must not block.
+     * By default complete at once: a ledger whose changes are durable when they return.
+     */
+    default CompletionStage<Void> whenDurable() {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Expires stale holds (at most {@code limit} sessions) and returns the sessions ended. */
     List<SessionRelease> expire(Instant now, int limit);

@@ -1,6 +1,7 @@
 package org.arbiter.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.arbiter.core.adapter.OutcomeStatus;
@@ -248,6 +251,68 @@ class PdpEngineTest {
     }
 
     @Test
+    void theAnswerToAnAuthorizationWaitsForTheLedgersDiskNotTheWorkerThread() {
+        CountingLedger deferred = new CountingLedger(ledger);
+        deferred.durable = new CompletableFuture<>();
+        PdpEngine e = engineOn(deferred);
+
+        CompletableFuture<AuthorizationResult> stage = e.authorizeAsync(aar("s1", ALICE, 1_000_000, 1_000_000)).toCompletableFuture();
+
+        // the call returned with the devices configured and the commit queued, the answer pending
+        assertThat(dslam.rows).hasSize(2);
+        assertThat(ledger.session("s1").orElseThrow().holds()).allMatch(h -> h.state() == HoldState.COMMITTED);
+        assertThat(stage).isNotDone();
+        deferred.durable.complete(null);
+        assertThat(stage.join().code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
+        assertThat(stage.join().holds()).hasSize(6).allMatch(h -> h.state() == HoldState.COMMITTED);
+    }
+
+    @Test
+    void anAuthorizationTheLedgerCannotMakeDurableIsAnswered5012() {
+        CountingLedger failing = new CountingLedger(ledger);
+        failing.durable = CompletableFuture.failedFuture(new Ledger.LedgerException("the disk is gone"));
+        PdpEngine e = engineOn(failing);
+
+        assertThat(e.authorizeAsync(aar("s1", ALICE, 1_000_000, 1_000_000)).toCompletableFuture().join().code())
+                .isEqualTo(ResultCode.DIAMETER_UNABLE_TO_COMPLY);
+        AuthorizationResult sync = e.authorize(aar("s2", ALICE, 1_000_000, 1_000_000));
+        assertThat(sync.code()).isEqualTo(ResultCode.DIAMETER_UNABLE_TO_COMPLY);
+        assertThat(sync.message()).contains("LedgerException");
+    }
+
+    @Test
+    void aReleaseTakesTheReservationsOffTheDevicesBeforeItIsDurableAndAnswersAfter() {
+        CountingLedger deferred = new CountingLedger(ledger);
+        PdpEngine e = engineOn(deferred);
+        e.authorize(aar("s1", ALICE, 1_000_000, 1_000_000));
+        deferred.durable = new CompletableFuture<>();
+
+        CompletableFuture<ReleaseResult> stage = e.releaseAsync("s1", TerminationCause.DIAMETER_LOGOUT).toCompletableFuture();
+
+        assertThat(dslam.rows).isEmpty();
+        assertThat(cmts.rows).isEmpty();
+        assertThat(stage).isNotDone();
+        deferred.durable.complete(null);
+        assertThat(stage.join().code()).isEqualTo(ResultCode.DIAMETER_SUCCESS);
+        assertThat(stage.join().release().holds()).hasSize(6);
+    }
+
+    @Test
+    void aReleaseTheLedgerCannotMakeDurableFailsWithTheLedgersFailure() {
+        CountingLedger failing = new CountingLedger(ledger);
+        PdpEngine e = engineOn(failing);
+        e.authorize(aar("s1", ALICE, 1_000_000, 1_000_000));
+        e.authorize(aar("s2", ALICE, 1_000_000, 1_000_000));
+        failing.durable = CompletableFuture.failedFuture(new Ledger.LedgerException("the disk is gone"));
+
+        assertThat(e.releaseAsync("s1", TerminationCause.DIAMETER_LOGOUT).toCompletableFuture())
+                .failsWithin(Duration.ZERO).withThrowableThat().havingRootCause().withMessage("the disk is gone");
+        // the blocking call throws the ledger's own exception, not a wrapper
+        assertThatThrownBy(() -> e.release("s2", TerminationCause.DIAMETER_LOGOUT))
+                .isInstanceOf(Ledger.LedgerException.class).hasMessage("the disk is gone");
+    }
+
+    @Test
     void theExtractorUsesThePolicysMediaDefaults() {
         PolicyEngine withDefaults = new PolicyEngine() {
             @Override
@@ -357,7 +422,7 @@ class PdpEngineTest {
         assertThat(usedUl("line-alice")).isEqualTo(1_000_000);
     }
 
-    /** A ledger that counts session reads. */
+    /** A ledger that counts session reads, and whose durability a test can hold back or fail. */
     static final class CountingLedger implements Ledger {
         private final Ledger delegate;
         volatile int sessionReads;
@@ -410,6 +475,14 @@ class PdpEngineTest {
         @Override
         public void recordRejection(String sessionId, String originHost, Decision decision, Instant now) {
             delegate.recordRejection(sessionId, originHost, decision, now);
+        }
+
+        /** What {@link #whenDurable} returns: durable at once unless a test says otherwise. */
+        volatile CompletableFuture<Void> durable = CompletableFuture.completedFuture(null);
+
+        @Override
+        public CompletionStage<Void> whenDurable() {
+            return durable;
         }
 
         @Override

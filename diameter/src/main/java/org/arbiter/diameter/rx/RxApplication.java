@@ -6,10 +6,14 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.arbiter.core.engine.AuthorizationResult;
@@ -47,7 +51,10 @@ import org.slf4j.MDC;
  *
  * <p>Threading: {@link #onRequest} runs on an I/O thread and, unless the handler is
  * {@link RxHandler#nonBlocking()}, only hands off: the handler runs on virtual threads, at most
- * {@code handlerConcurrency} calls at once. Requests beyond that wait in a queue, which those
+ * {@code handlerConcurrency} requests at once. A request whose handler's stage is still pending
+ * when the call returns (the engine's, waiting for the ledger's disk) keeps its place without a
+ * thread: the thread that completes the stage sends the answer and starts the next queued request
+ * on a new worker thread. Requests beyond that wait in a queue, which those
  * threads drain in arrival order, STRs before AARs (a release frees capacity, and an STR refused
  * would leave its session's reservations until they expire); the queue and the calls hold at most
  * {@code maxInFlight} requests, beyond that the answer is DIAMETER_TOO_BUSY (3004) at once, except
@@ -89,8 +96,15 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
     private final ArrayDeque<Queued> waiting = new ArrayDeque<>();
     /** STRs waiting for a handler call, oldest first, served before the AARs; guarded by {@link #lock}. */
     private final ArrayDeque<Queued> waitingReleases = new ArrayDeque<>();
-    /** Worker threads running (each drains the queues before it ends); guarded by {@link #lock}. */
+    /**
+     * Requests holding a place among the {@code handlerConcurrency}: on a worker thread, or waiting
+     * for the handler's stage; guarded by {@link #lock}. Each worker drains the queues before it ends.
+     */
     private int running;
+    /** Signalled when {@link #running} falls to 0. */
+    private final Condition idle = lock.newCondition();
+    /** The stage of a request answered at once. */
+    private static final CompletableFuture<Void> ANSWERED = CompletableFuture.completedFuture(null);
 
     /** A request handed off by the I/O thread, with the time it entered the queue. */
     private record Queued(PeerConnection from, DiameterMessage request, long receivedNanos, long queuedNanos) {}
@@ -157,24 +171,49 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
             send(from, request, busy(request, "too busy: " + cfg.maxInFlight() + " requests in flight"), receivedNanos);
             return;
         }
-        Queued first = q;
+        start(q);
+    }
+
+    /**
+     * Starts a worker thread on a request that holds a place among the {@code handlerConcurrency}.
+     * Shutting down: the request and those queued get 3004, and the place is given up.
+     */
+    private void start(Queued first) {
         try {
             workers.execute(() -> work(first));
         } catch (RejectedExecutionException e) {
-            lock.lock();
-            try {
-                running--;
-            } finally {
-                lock.unlock();
+            for (Queued q = first; q != null; q = next()) {
+                send(q.from(), q.request(), busy(q.request(), "too busy: shutting down"), q.receivedNanos());
             }
-            send(from, request, busy(request, "too busy: shutting down"), receivedNanos);
         }
     }
 
-    /** A worker thread: handles its request, then the queued ones, until the queue is empty. */
+    /** The next queued request, STRs first, which takes the place of the one answered; or none, and the place is given up. */
+    private Queued next() {
+        lock.lock();
+        try {
+            Queued q = waitingReleases.pollFirst();
+            if (q == null) {
+                q = waiting.pollFirst();
+            }
+            if (q == null && --running == 0) {
+                idle.signalAll();
+            }
+            return q;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A worker thread: handles its request, then the queued ones, until the queue is empty. A
+     * request whose answer waits for the handler's stage keeps its place: the thread ends, and the
+     * stage's completion starts the next queued request on a new one.
+     */
     private void work(Queued first) {
         Queued q = first;
         while (q != null) {
+            CompletableFuture<?> answered = null;
             try {
                 long waited = nanoClock.getAsLong() - q.queuedNanos();
                 if (waited > deadlineNanos) {
@@ -182,23 +221,21 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
                     send(q.from(), q.request(), busy(q.request(), "too busy: waited " + waited / 1_000_000 + " ms for a handler (queue deadline "
                             + cfg.queueDeadline().toMillis() + " ms)"), q.receivedNanos());
                 } else {
-                    handle(q.from(), q.request(), q.receivedNanos());
+                    answered = handle(q.from(), q.request(), q.receivedNanos());
                 }
             } catch (RuntimeException | Error e) {
                 LOG.error("Rx request from {} failed outside the handler", q.from().host(), e);
             }
-            lock.lock();
-            try {
-                q = waitingReleases.pollFirst();
-                if (q == null) {
-                    q = waiting.pollFirst();
-                }
-                if (q == null) {
-                    running--;
-                }
-            } finally {
-                lock.unlock();
+            if (answered != null && !answered.isDone()) {
+                answered.whenComplete((v, e) -> {
+                    Queued after = next();
+                    if (after != null) {
+                        start(after);
+                    }
+                });
+                return;
             }
+            q = next();
         }
     }
 
@@ -210,7 +247,8 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
         return b.build();
     }
 
-    private void handle(PeerConnection from, DiameterMessage request, long receivedNanos) {
+    /** Handles a request: the stage completes once it is answered. */
+    private CompletableFuture<?> handle(PeerConnection from, DiameterMessage request, long receivedNanos) {
         String sid = request.text(AaRequestReader.SESSION_ID);
         MDC.put("peer", from.host());
         if (sid != null) {
@@ -218,40 +256,60 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
         }
         try {
             if (request.commandCode() == AA) {
-                authorize(from, request, receivedNanos);
-            } else {
-                terminate(from, request, receivedNanos);
+                return authorize(from, request, receivedNanos);
             }
+            return terminate(from, request, receivedNanos);
         } finally {
             MDC.remove("peer");
             MDC.remove("session");
         }
     }
 
-    private void authorize(PeerConnection from, DiameterMessage aar, long receivedNanos) {
+    private CompletableFuture<?> authorize(PeerConnection from, DiameterMessage aar, long receivedNanos) {
         AnswerBuilder b = answer(aar).add(Avp.unsigned32(AUTH_APPLICATION_ID, RX));
-        RxRequest request = null;
-        AuthorizationResult result = null;
+        RxRequest request;
+        CompletionStage<AuthorizationResult> decided;
         try {
             AaRequestReader.Result read = AaRequestReader.read(aar, Instant.now());
             if (read.fault() != null) {
                 fault(b, read.fault());
                 LOG.debug("AAR refused: {}", read.fault().reason());
+                send(from, aar, b.build(), receivedNanos);
+                return ANSWERED;
+            }
+            request = read.request();
+            decided = handler.authorizeAsync(request);
+            if (decided == null) {
+                throw new IllegalStateException("the Rx handler returned no stage");
+            }
+        } catch (RuntimeException e) {
+            unableToComply(b, "AAR", aar, e);
+            send(from, aar, b.build(), receivedNanos);
+            return ANSWERED;
+        }
+        return decided.toCompletableFuture().handle((result, e) -> {
+            authorized(from, aar, b, request, e == null ? result : null, e, receivedNanos);
+            return null;
+        });
+    }
+
+    /** Answers an AAR with the handler's result, or 5012 on its failure; on the thread that completed it. */
+    private void authorized(PeerConnection from, DiameterMessage aar, AnswerBuilder b, RxRequest request,
+                            AuthorizationResult result, Throwable failure, long receivedNanos) {
+        try {
+            if (failure != null) {
+                unableToComply(b, "AAR", aar, failure);
+            } else if (result == null) {
+                LOG.error("the Rx handler returned no result for AAR {}", request.sessionId());
             } else {
-                request = read.request();
-                result = handler.authorize(request);
-                if (result == null) {
-                    LOG.error("the Rx handler returned no result for AAR {}", request.sessionId());
-                } else {
-                    decided(b, result.code(), result.message());
-                    if (result.code() == ResultCode.REQUESTED_SERVICE_NOT_AUTHORIZED && !result.acceptable().isEmpty()) {
-                        b.add(acceptableServiceInfo(result.acceptable()));
-                    }
+                decided(b, result.code(), result.message());
+                if (result.code() == ResultCode.REQUESTED_SERVICE_NOT_AUTHORIZED && !result.acceptable().isEmpty()) {
+                    b.add(acceptableServiceInfo(result.acceptable()));
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("AAR {} failed in the handler; answering 5012", aar.text(AaRequestReader.SESSION_ID), e);
-            b.resultCode(ProtocolResult.DIAMETER_UNABLE_TO_COMPLY.code()).errorMessage("internal error");
+            unableToComply(b, "AAR", aar, e);
+            result = null;
         }
         send(from, aar, b.build(), receivedNanos);
         if (result != null && result.success()) {
@@ -263,10 +321,11 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
         }
     }
 
-    private void terminate(PeerConnection from, DiameterMessage str, long receivedNanos) {
+    private CompletableFuture<?> terminate(PeerConnection from, DiameterMessage str, long receivedNanos) {
         AnswerBuilder b = answer(str);
+        String sid = str.text(AaRequestReader.SESSION_ID);
+        CompletionStage<ReleaseResult> released;
         try {
-            String sid = str.text(AaRequestReader.SESSION_ID);
             Avp tc = str.find(TERMINATION_CAUSE);
             TerminationCause cause = tc != null ? TerminationCause.fromCode(tc.enumerated()) : null;
             if (sid == null || sid.isEmpty()) {
@@ -276,19 +335,42 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
             } else if (cause == null) {
                 fault(b, new AaRequestReader.Fault(ProtocolResult.DIAMETER_INVALID_AVP_VALUE.code(), tc,
                         "Termination-Cause " + tc.enumerated() + " is not defined (1..8)"));
-            } else {
-                ReleaseResult r = handler.release(sid, cause);
-                if (r == null || r.code() == null) {
+            }
+            if (cause == null || sid == null || sid.isEmpty()) {
+                send(from, str, b.build(), receivedNanos);
+                return ANSWERED;
+            }
+            released = handler.releaseAsync(sid, cause);
+            if (released == null) {
+                throw new IllegalStateException("the Rx handler returned no stage");
+            }
+        } catch (RuntimeException e) {
+            unableToComply(b, "STR", str, e);
+            send(from, str, b.build(), receivedNanos);
+            return ANSWERED;
+        }
+        return released.toCompletableFuture().handle((r, e) -> {
+            try {
+                if (e != null) {
+                    unableToComply(b, "STR", str, e);
+                } else if (r == null || r.code() == null) {
                     LOG.error("the Rx handler returned no result for STR {}", sid);
                 } else {
                     decided(b, r.code(), r.code() == ResultCode.DIAMETER_UNKNOWN_SESSION_ID ? "unknown session " + sid : null);
                 }
+            } catch (RuntimeException x) {
+                unableToComply(b, "STR", str, x);
             }
-        } catch (RuntimeException e) {
-            LOG.error("STR {} failed in the handler; answering 5012", str.text(AaRequestReader.SESSION_ID), e);
-            b.resultCode(ProtocolResult.DIAMETER_UNABLE_TO_COMPLY.code()).errorMessage("internal error");
-        }
-        send(from, str, b.build(), receivedNanos);
+            send(from, str, b.build(), receivedNanos);
+            return null;
+        });
+    }
+
+    /** The answer becomes 5012 for a handler's failure, which is logged with its cause. */
+    private static void unableToComply(AnswerBuilder b, String command, DiameterMessage request, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        LOG.error("{} {} failed in the handler; answering 5012", command, request.text(AaRequestReader.SESSION_ID), cause);
+        b.resultCode(ProtocolResult.DIAMETER_UNABLE_TO_COMPLY.code()).errorMessage("internal error");
     }
 
     private static void fault(AnswerBuilder b, AaRequestReader.Fault f) {
@@ -358,20 +440,28 @@ public final class RxApplication implements PeerTable.ApplicationRequests, AutoC
         return code != null && code.dataLength() == 4 ? code.unsigned32() : -1;
     }
 
-    /** Stops taking work and waits up to the request timeout for the handlers in flight and the queue. */
+    /**
+     * Stops taking work and waits up to the request timeout for the requests in flight (those
+     * waiting for the handler's stage included) and the queue.
+     */
     @Override
     public void close() {
         workers.shutdown();
+        long deadline = System.nanoTime() + cfg.requestTimeout().toNanos();
         try {
-            if (!workers.awaitTermination(cfg.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                int n;
-                lock.lock();
-                try {
-                    n = running + waiting.size() + waitingReleases.size();
-                } finally {
-                    lock.unlock();
+            boolean finished = workers.awaitTermination(cfg.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            lock.lock();
+            try {
+                long left;
+                while (running > 0 && (left = deadline - System.nanoTime()) > 0) {
+                    idle.awaitNanos(left);
                 }
-                LOG.warn("{} Rx requests still in the handler or waiting for it at shutdown", n);
+                if (!finished || running > 0) {
+                    LOG.warn("{} Rx requests still in the handler or waiting for it at shutdown",
+                            running + waiting.size() + waitingReleases.size());
+                }
+            } finally {
+                lock.unlock();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.arbiter.core.engine.AuthorizationResult;
 import org.arbiter.core.engine.PdpEngine;
 import org.arbiter.core.engine.ReleaseResult;
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * looked up once per result (and cause) and kept, not on every request. The MDC's {@code peer}
  * and {@code session} are the front end's ({@code RxApplication} puts them for the whole
  * request, its own log lines after the handler included); the handler leaves them as they are.
+ * The outcome is counted, and the timer stopped, when the engine's stage completes: the AAR's once
+ * the ledger made it durable, on the ledger's thread, where the MDC is not set and the log line
+ * names the session itself.
  */
 final class EngineRxHandler implements RxHandler {
 
@@ -43,15 +48,31 @@ final class EngineRxHandler implements RxHandler {
 
     @Override
     public AuthorizationResult authorize(RxRequest request) {
-        AuthorizationResult r = authorizeTimer.record(() -> engine.authorize(request));
-        admissions.computeIfAbsent(r.code(), c -> registry.counter("arbiter_admissions", "result", c.name())).increment();
-        LOG.debug("AAR -> {} {}", r.code(), r.message());
-        return r;
+        return authorizeAsync(request).toCompletableFuture().join();
+    }
+
+    @Override
+    public CompletionStage<AuthorizationResult> authorizeAsync(RxRequest request) {
+        long start = System.nanoTime();
+        return engine.authorizeAsync(request).thenApply(r -> {
+            authorizeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            admissions.computeIfAbsent(r.code(), c -> registry.counter("arbiter_admissions", "result", c.name())).increment();
+            LOG.debug("AAR {} -> {} {}", request.sessionId(), r.code(), r.message());
+            return r;
+        });
     }
 
     @Override
     public ReleaseResult release(String sessionId, TerminationCause cause) {
-        ReleaseResult r = engine.release(sessionId, cause);
+        return counted(engine.release(sessionId, cause), cause);
+    }
+
+    @Override
+    public CompletionStage<ReleaseResult> releaseAsync(String sessionId, TerminationCause cause) {
+        return engine.releaseAsync(sessionId, cause).thenApply(r -> counted(r, cause));
+    }
+
+    private ReleaseResult counted(ReleaseResult r, TerminationCause cause) {
         releases.computeIfAbsent(new Released(r.code(), cause), k -> registry.counter("arbiter_releases",
                 "result", k.result().name(), "cause", String.valueOf(k.cause()))).increment();
         return r;
