@@ -81,11 +81,17 @@ class PendingAnswerIT {
     }
 
     private CompletableFuture<AuthorizationResult> awaitAar(String sessionId) throws InterruptedException {
-        for (int i = 0; i < 500 && !pendingAars.containsKey(sessionId); i++) {
+        return awaitStage(pendingAars, sessionId);
+    }
+
+    /** The stage the handler returned for the session, once the request reached it. */
+    private static <T> CompletableFuture<T> awaitStage(Map<String, CompletableFuture<T>> stages, String sessionId)
+            throws InterruptedException {
+        for (int i = 0; i < 500 && !stages.containsKey(sessionId); i++) {
             Thread.sleep(10);
         }
-        assertThat(pendingAars).containsKey(sessionId);
-        return pendingAars.get(sessionId);
+        assertThat(stages).containsKey(sessionId);
+        return stages.get(sessionId);
     }
 
     @Test
@@ -143,10 +149,7 @@ class PendingAnswerIT {
             assertThat(text(aaa, "Error-Message")).isEqualTo("internal error");
 
             p.send(p.str("pcscf.rx.test;2;s", 1));
-            for (int i = 0; i < 500 && !pendingStrs.containsKey("pcscf.rx.test;2;s"); i++) {
-                Thread.sleep(10);
-            }
-            pendingStrs.get("pcscf.rx.test;2;s").completeExceptionally(new IllegalStateException("the disk is gone"));
+            awaitStage(pendingStrs, "pcscf.rx.test;2;s").completeExceptionally(new IllegalStateException("the disk is gone"));
             DiameterMessage sta = p.receiveSkippingWatchdog();
             assertThat(text(sta, "Session-Id")).isEqualTo("pcscf.rx.test;2;s");
             assertThat(resultCode(sta)).isEqualTo(5012);
