@@ -103,8 +103,9 @@ import org.slf4j.LoggerFactory;
  * records are read from the journal ({@link #chargingRecords}). Journal rows are never deleted.
  *
  * <p><b>Errors.</b> When a journal write fails, every waiting caller and every later call gets a
- * {@link LedgerException}, and every pending {@link #whenDurable} completes with one: the in-memory state may then be ahead of the disk, and the ledger fails
- * closed until it is opened again from the journal.
+ * {@link LedgerException}, and every pending {@link #whenDurable} completes with one: the
+ * in-memory state may then be ahead of the disk, and the ledger fails closed until it is opened
+ * again from the journal.
  */
 public final class JournalLedger implements OperatorLedger {
 

@@ -8,10 +8,12 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.arbiter.core.engine.AuthorizationResult;
 import org.arbiter.core.engine.ReleaseResult;
@@ -36,6 +38,8 @@ class PendingAnswerIT {
     private final Map<String, CompletableFuture<AuthorizationResult>> pendingAars = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ReleaseResult>> pendingStrs = new ConcurrentHashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    /** The Session-Ids whose stage the handler has just returned, in order. */
+    private final BlockingQueue<String> reached = new LinkedBlockingQueue<>();
     private DiameterServer server;
 
     private TestPeer start(int maxInFlight) throws Exception {
@@ -54,7 +58,10 @@ class PendingAnswerIT {
             public CompletionStage<AuthorizationResult> authorizeAsync(RxRequest request) {
                 calls.add("AAR " + request.sessionId());
                 if (request.sessionId().endsWith(";pending")) {
-                    return pendingAars.computeIfAbsent(request.sessionId(), k -> new CompletableFuture<>());
+                    CompletableFuture<AuthorizationResult> stage = pendingAars.computeIfAbsent(request.sessionId(),
+                            k -> new CompletableFuture<>());
+                    reached.add(request.sessionId());
+                    return stage;
                 }
                 return CompletableFuture.completedFuture(StubHandler.success(true));
             }
@@ -62,7 +69,9 @@ class PendingAnswerIT {
             @Override
             public CompletionStage<ReleaseResult> releaseAsync(String sessionId, TerminationCause cause) {
                 calls.add("STR " + sessionId);
-                return pendingStrs.computeIfAbsent(sessionId, k -> new CompletableFuture<>());
+                CompletableFuture<ReleaseResult> stage = pendingStrs.computeIfAbsent(sessionId, k -> new CompletableFuture<>());
+                reached.add(sessionId);
+                return stage;
             }
         };
         DiameterConfig cfg = DiameterConfig.builder("pdp.test", "pdp.test").listen("127.0.0.1", 0).allow(HOST)
@@ -84,13 +93,15 @@ class PendingAnswerIT {
         return awaitStage(pendingAars, sessionId);
     }
 
-    /** The stage the handler returned for the session, once the request reached it. */
-    private static <T> CompletableFuture<T> awaitStage(Map<String, CompletableFuture<T>> stages, String sessionId)
+    /** The stage the handler returned for the session, once the request reached it (at most 5 s). */
+    private <T> CompletableFuture<T> awaitStage(Map<String, CompletableFuture<T>> stages, String sessionId)
             throws InterruptedException {
-        for (int i = 0; i < 500 && !stages.containsKey(sessionId); i++) {
-            Thread.sleep(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!stages.containsKey(sessionId)) {
+            long left = deadline - System.nanoTime();
+            assertThat(left).as("the handler was called for " + sessionId).isPositive();
+            reached.poll(left, TimeUnit.NANOSECONDS);
         }
-        assertThat(stages).containsKey(sessionId);
         return stages.get(sessionId);
     }
 
